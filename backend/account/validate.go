@@ -1,0 +1,66 @@
+package account
+
+import (
+	"net/mail"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"admin-console/backend/apperr"
+	"admin-console/backend/i18n"
+)
+
+const (
+	MaxEmailLen = 254
+	MaxNameLen  = 100
+)
+
+// NormalizeEmail trims and validates an email address; the domain is
+// lower-cased, the local part kept as typed.
+func NormalizeEmail(field, raw string) (string, error) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return "", apperr.Field(field, "email.required")
+	}
+	if len(s) > MaxEmailLen || !utf8.ValidString(s) {
+		return "", apperr.Field(field, "email.invalid")
+	}
+	addr, err := mail.ParseAddress(s)
+	if err != nil || addr.Address != s || addr.Name != "" {
+		return "", apperr.Field(field, "email.invalid")
+	}
+	local, domain, ok := strings.Cut(s, "@")
+	if !ok || local == "" || !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") ||
+		strings.HasSuffix(domain, ".") || strings.ContainsAny(s, " \t\r\n") {
+		return "", apperr.Field(field, "email.invalid")
+	}
+	return local + "@" + strings.ToLower(domain), nil
+}
+
+// NormalizeName trims a person's name and checks its length and characters.
+func NormalizeName(field, raw string) (string, error) {
+	s := strings.TrimSpace(raw)
+	if !utf8.ValidString(s) {
+		return "", apperr.Field(field, "name.invalid")
+	}
+	if s == "" {
+		return "", apperr.Field(field, "name.required")
+	}
+	if utf8.RuneCountInString(s) > MaxNameLen {
+		return "", apperr.Field(field, "name.too_long").With("Count", MaxNameLen)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return "", apperr.Field(field, "name.invalid")
+		}
+	}
+	return s, nil
+}
+
+// ValidateLanguage accepts only the interface languages.
+func ValidateLanguage(field, lang string) error {
+	if !i18n.Supported(lang) {
+		return apperr.Field(field, "language.unsupported")
+	}
+	return nil
+}

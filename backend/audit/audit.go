@@ -1,0 +1,215 @@
+// Package audit is the append-only, hash-chained audit trail. Every event is
+// written in the transaction of the change it records; each event's hash
+// covers its content and the previous hash, and the chain head is
+// authenticated with an HMAC whose key lives in the OS keychain, so rewriting
+// the database file alone is detected.
+package audit
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// genesis is the previous hash of the first event.
+const genesis = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// Event is one audited change.
+type Event struct {
+	Seq         int64          `json:"seq"`
+	ID          string         `json:"id"`
+	At          time.Time      `json:"at"`
+	ActorID     string         `json:"actorId"`
+	Action      string         `json:"action"`
+	TargetType  string         `json:"targetType"`
+	TargetID    string         `json:"targetId"`
+	OrgID       string         `json:"orgId"`
+	WorkspaceID string         `json:"workspaceId"`
+	Details     map[string]any `json:"details"`
+}
+
+// Log appends events and verifies the chain. Its key authenticates the head;
+// a nil key (no keychain at start) still appends chained events but leaves the
+// authenticated head where it was, which Verify then reports.
+type Log struct {
+	key []byte
+	now func() time.Time
+}
+
+// New returns a Log whose head is authenticated with key.
+func New(key []byte) *Log { return &Log{key: key, now: time.Now} }
+
+// Authenticated reports whether the log can authenticate its head.
+func (l *Log) Authenticated() bool { return len(l.key) > 0 }
+
+// Record appends e inside tx, the transaction of the change it describes.
+func (l *Log) Record(ctx context.Context, tx *sql.Tx, e Event) error {
+	var prevSeq int64
+	prevHash := genesis
+	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1`).Scan(&prevSeq, &prevHash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("audit: read chain tail: %w", err)
+	}
+	e.Seq = prevSeq + 1
+	e.ID = uuid.Must(uuid.NewV7()).String()
+	e.At = l.now().UTC()
+	if e.Details == nil {
+		e.Details = map[string]any{}
+	}
+	details, err := json.Marshal(e.Details)
+	if err != nil {
+		return fmt.Errorf("audit: details: %w", err)
+	}
+	row := stored{e.Seq, e.ID, e.At.Format(time.RFC3339Nano), e.ActorID, e.Action, e.TargetType, e.TargetID, e.OrgID, e.WorkspaceID, string(details)}
+	hash := row.hash(prevHash)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_events
+		(seq, id, at, actor_id, action, target_type, target_id, org_id, workspace_id, details, prev_hash, hash)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+		row.Seq, row.ID, row.At, row.ActorID, row.Action, row.TargetType, row.TargetID, row.OrgID, row.WorkspaceID, row.Details, prevHash, hash); err != nil {
+		return fmt.Errorf("audit: append: %w", err)
+	}
+	if !l.Authenticated() {
+		return nil
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO audit_head(id, seq, hash, mac) VALUES (1, ?, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac`,
+		e.Seq, hash, l.mac(e.Seq, hash))
+	return err
+}
+
+// stored is an event as its columns hold it: the hash covers exactly these.
+type stored struct {
+	Seq         int64  `json:"seq"`
+	ID          string `json:"id"`
+	At          string `json:"at"`
+	ActorID     string `json:"actor_id"`
+	Action      string `json:"action"`
+	TargetType  string `json:"target_type"`
+	TargetID    string `json:"target_id"`
+	OrgID       string `json:"org_id"`
+	WorkspaceID string `json:"workspace_id"`
+	Details     string `json:"details"`
+}
+
+func (s stored) hash(prev string) string {
+	body, _ := json.Marshal(s) // struct field order makes this canonical
+	h := sha256.New()
+	h.Write([]byte(prev))
+	h.Write([]byte{'\n'})
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func (l *Log) mac(seq int64, hash string) string {
+	m := hmac.New(sha256.New, l.key)
+	m.Write([]byte(strconv.FormatInt(seq, 10) + ":" + hash))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// Result is the outcome of Verify.
+type Result struct {
+	OK     bool
+	Events int64
+	// BrokenSeq is the first event that fails verification (0 when OK, or
+	// when the failure is about the head itself).
+	BrokenSeq int64
+	Reason    string
+}
+
+func (r Result) String() string {
+	if r.OK {
+		return fmt.Sprintf("OK: %d events, chain intact, head authenticated", r.Events)
+	}
+	if r.BrokenSeq > 0 {
+		return fmt.Sprintf("BROKEN at event %d: %s", r.BrokenSeq, r.Reason)
+	}
+	return "BROKEN: " + r.Reason
+}
+
+// Verify walks the whole chain in order and checks each link, then checks that
+// the last event is the head the HMAC vouches for. It finds edited events (hash
+// mismatch), deleted ones (gap or link mismatch, or a short chain at the head)
+// and reordered ones (sequence numbers are inside the hash).
+func (l *Log) Verify(ctx context.Context, db *sql.DB) (Result, error) {
+	rows, err := db.QueryContext(ctx, `SELECT seq, id, at, actor_id, action, target_type, target_id,
+		org_id, workspace_id, details, prev_hash, hash FROM audit_events ORDER BY seq`)
+	if err != nil {
+		return Result{}, err
+	}
+	defer rows.Close()
+	prev, expectSeq, count := genesis, int64(0), int64(0)
+	first := true
+	for rows.Next() {
+		var s stored
+		var prevHash, hash string
+		if err := rows.Scan(&s.Seq, &s.ID, &s.At, &s.ActorID, &s.Action, &s.TargetType, &s.TargetID,
+			&s.OrgID, &s.WorkspaceID, &s.Details, &prevHash, &hash); err != nil {
+			return Result{}, err
+		}
+		count++
+		if first {
+			// The chain may start after a retention prune: trust the first
+			// stored link, the HMAC'd head still pins the end.
+			prev, expectSeq, first = prevHash, s.Seq, false
+			if s.Seq == 1 && prevHash != genesis {
+				return broken(s.Seq, "first event does not start the chain"), nil
+			}
+		}
+		switch {
+		case s.Seq != expectSeq:
+			return broken(expectSeq, fmt.Sprintf("event missing (found %d next)", s.Seq)), nil
+		case prevHash != prev:
+			return broken(s.Seq, "link to the previous event does not match"), nil
+		case s.hash(prevHash) != hash:
+			return broken(s.Seq, "content does not match its hash"), nil
+		}
+		prev, expectSeq = hash, s.Seq+1
+	}
+	if err := rows.Err(); err != nil {
+		return Result{}, err
+	}
+	return l.verifyHead(ctx, db, count, expectSeq-1, prev)
+}
+
+func (l *Log) verifyHead(ctx context.Context, db *sql.DB, count, lastSeq int64, lastHash string) (Result, error) {
+	var seq int64
+	var hash, mac string
+	err := db.QueryRowContext(ctx, `SELECT seq, hash, mac FROM audit_head WHERE id = 1`).Scan(&seq, &hash, &mac)
+	if errors.Is(err, sql.ErrNoRows) {
+		if count == 0 {
+			return Result{OK: true}, nil
+		}
+		return Result{Reason: "the chain head is missing", Events: count}, nil
+	}
+	if err != nil {
+		return Result{}, err
+	}
+	if !l.Authenticated() {
+		return Result{Reason: "the keychain holding the audit key is unavailable; the head cannot be checked", Events: count}, nil
+	}
+	if !hmac.Equal([]byte(mac), []byte(l.mac(seq, hash))) {
+		return Result{Reason: "the chain head's signature does not match (the head was rewritten)", Events: count}, nil
+	}
+	switch {
+	case seq > lastSeq:
+		return broken(lastSeq+1, fmt.Sprintf("events %d to %d were removed from the end", lastSeq+1, seq)), nil
+	case seq < lastSeq:
+		return broken(seq+1, "events after the authenticated head"), nil
+	case hash != lastHash:
+		return broken(seq, "last event does not match the authenticated head"), nil
+	}
+	return Result{OK: true, Events: count}, nil
+}
+
+func broken(seq int64, reason string) Result {
+	return Result{BrokenSeq: seq, Reason: reason}
+}

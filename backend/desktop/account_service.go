@@ -1,0 +1,198 @@
+package desktop
+
+import (
+	"context"
+	"time"
+
+	"admin-console/backend/account"
+	"admin-console/backend/apperr"
+	"admin-console/backend/i18n"
+)
+
+// maxInput bounds every string a bound method accepts before any work is done.
+const maxInput = 4096
+
+func tooLong(fields map[string]string) error {
+	for name, v := range fields {
+		if len(v) > maxInput {
+			return apperr.Field(name, "input.too_long")
+		}
+	}
+	return nil
+}
+
+// AccountService is bound to the window: onboarding, sign-in, sign-out and
+// the signed-in user's profile.
+type AccountService struct{ c *Core }
+
+// NewAccountService binds the account screens to core.
+func NewAccountService(c *Core) *AccountService { return &AccountService{c: c} }
+
+// UserDTO is the signed-in user as the UI shows them.
+type UserDTO struct {
+	ID        string `json:"id"`
+	Email     string `json:"email"`
+	FirstName string `json:"firstName"`
+	LastName  string `json:"lastName"`
+	Language  string `json:"language"`
+	Role      string `json:"role"`
+	OrgName   string `json:"orgName"`
+	CreatedAt string `json:"createdAt"`
+}
+
+// StateDTO is everything the shell needs to pick its first screen.
+type StateDTO struct {
+	NeedsOnboarding   bool     `json:"needsOnboarding"`
+	User              *UserDTO `json:"user"`
+	Language          string   `json:"language"`
+	Dir               string   `json:"dir"`
+	KeychainAvailable bool     `json:"keychainAvailable"`
+}
+
+// SignUpDTO is the onboarding form.
+type SignUpDTO struct {
+	Email     string `json:"email"`
+	FirstName string `json:"firstName"`
+	LastName  string `json:"lastName"`
+	Password  string `json:"password"`
+	Language  string `json:"language"`
+	Keep      bool   `json:"keep"`
+}
+
+// State reports who is signed in, in which language, and whether onboarding
+// is needed.
+func (s *AccountService) State() (StateDTO, error) {
+	ctx := context.Background()
+	st, err := s.c.state(ctx)
+	return st, s.c.fail("state", err)
+}
+
+func (c *Core) state(ctx context.Context) (StateDTO, error) {
+	has, err := c.Accounts.HasUsers(ctx)
+	if err != nil {
+		return StateDTO{}, err
+	}
+	lang, err := c.language(ctx)
+	if err != nil {
+		return StateDTO{}, err
+	}
+	c.mu.Lock()
+	st := StateDTO{NeedsOnboarding: !has, Language: lang, Dir: i18n.Dir(lang), KeychainAvailable: !c.keychainFailed}
+	signedIn := c.token != ""
+	c.mu.Unlock()
+	if signedIn {
+		if u, err := c.current(ctx); err == nil {
+			dto, err := c.userDTO(ctx, u)
+			if err != nil {
+				return StateDTO{}, err
+			}
+			st.User = &dto
+		}
+	}
+	return st, nil
+}
+
+func (c *Core) userDTO(ctx context.Context, u account.User) (UserDTO, error) {
+	var org string
+	if err := c.DB.QueryRowContext(ctx, `SELECT name FROM organizations WHERE id = ?`, u.OrgID).Scan(&org); err != nil {
+		return UserDTO{}, err
+	}
+	return UserDTO{ID: u.ID, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName, Language: u.Language,
+		Role: u.Role, OrgName: org, CreatedAt: u.CreatedAt.Format(time.RFC3339)}, nil
+}
+
+// SignUp is onboarding: it creates the account, organization and default
+// workspace and signs the new user in.
+func (s *AccountService) SignUp(in SignUpDTO) (StateDTO, error) {
+	ctx := context.Background()
+	if err := tooLong(map[string]string{"email": in.Email, "firstName": in.FirstName, "lastName": in.LastName,
+		"password": in.Password, "language": in.Language}); err != nil {
+		return StateDTO{}, err
+	}
+	signed, err := s.c.Accounts.SignUp(ctx, account.SignUpInput{Email: in.Email, FirstName: in.FirstName,
+		LastName: in.LastName, Password: in.Password, Language: in.Language, Device: Device()})
+	if err != nil {
+		return StateDTO{}, s.c.fail("sign up", err)
+	}
+	return s.c.signedIn(ctx, signed, in.Keep)
+}
+
+// SignIn starts a session; keep stores it in the OS keychain.
+func (s *AccountService) SignIn(email, password string, keep bool) (StateDTO, error) {
+	ctx := context.Background()
+	if err := tooLong(map[string]string{"email": email, "password": password}); err != nil {
+		return StateDTO{}, err
+	}
+	signed, err := s.c.Accounts.SignIn(ctx, email, password, Device())
+	if err != nil {
+		return StateDTO{}, s.c.fail("sign in", err)
+	}
+	return s.c.signedIn(ctx, signed, keep)
+}
+
+func (c *Core) signedIn(ctx context.Context, signed account.Signed, keep bool) (StateDTO, error) {
+	c.adopt(signed.Token, keep)
+	// The signed-out screens of this device follow the last user's language.
+	if err := c.putSetting(ctx, "language", signed.User.Language); err != nil {
+		return StateDTO{}, c.fail("sign in", err)
+	}
+	c.languageChanged(signed.User.Language, false)
+	st, err := c.state(ctx)
+	return st, c.fail("state", err)
+}
+
+// SignOut revokes the session and removes it from the keychain.
+func (s *AccountService) SignOut() error {
+	return s.c.signOut(context.Background())
+}
+
+func (c *Core) signOut(ctx context.Context) error {
+	c.mu.Lock()
+	token := c.token
+	c.mu.Unlock()
+	err := c.Accounts.SignOut(ctx, token)
+	c.forget()
+	return c.fail("sign out", err)
+}
+
+// UpdateProfile changes the signed-in user's names.
+func (s *AccountService) UpdateProfile(firstName, lastName string) (UserDTO, error) {
+	return s.withUser("update profile", map[string]string{"firstName": firstName, "lastName": lastName},
+		func(ctx context.Context, u account.User) (account.User, error) {
+			return s.c.Accounts.UpdateProfile(ctx, u.Actor(), firstName, lastName)
+		})
+}
+
+// ChangeEmail changes the signed-in user's email; password confirms it.
+func (s *AccountService) ChangeEmail(email, password string) (UserDTO, error) {
+	return s.withUser("change email", map[string]string{"email": email, "password": password},
+		func(ctx context.Context, u account.User) (account.User, error) {
+			return s.c.Accounts.ChangeEmail(ctx, u.Actor(), email, password)
+		})
+}
+
+// ChangePassword replaces the signed-in user's password.
+func (s *AccountService) ChangePassword(current, next string) error {
+	_, err := s.withUser("change password", map[string]string{"currentPassword": current, "newPassword": next},
+		func(ctx context.Context, u account.User) (account.User, error) {
+			return u, s.c.Accounts.ChangePassword(ctx, u.Actor(), current, next)
+		})
+	return err
+}
+
+func (s *AccountService) withUser(op string, inputs map[string]string, fn func(context.Context, account.User) (account.User, error)) (UserDTO, error) {
+	ctx := context.Background()
+	if err := tooLong(inputs); err != nil {
+		return UserDTO{}, err
+	}
+	u, err := s.c.current(ctx)
+	if err != nil {
+		return UserDTO{}, s.c.fail(op, err)
+	}
+	u, err = fn(ctx, u)
+	if err != nil {
+		return UserDTO{}, s.c.fail(op, err)
+	}
+	dto, err := s.c.userDTO(ctx, u)
+	return dto, s.c.fail(op, err)
+}
