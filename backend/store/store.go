@@ -31,10 +31,14 @@ type DB struct {
 	Path string
 }
 
-// pragmas are applied to every connection of the pool: WAL for concurrent
-// readers, foreign keys for integrity, a busy timeout instead of SQLITE_BUSY
-// errors, and synchronous=FULL because an admin console must not lose a commit.
-const pragmas = "_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)&_txlock=immediate"
+// pragmas are applied to every connection of the pool: foreign keys for
+// integrity, a busy timeout instead of SQLITE_BUSY errors, and
+// synchronous=FULL because an admin console must not lose a commit.
+// WAL (for concurrent readers) is not among them: journal_mode=WAL rewrites
+// the file header, so Open switches to it only once the schema version check
+// has passed, and a database from a newer version is left byte-for-byte as it
+// was. WAL is a property of the file: every later connection uses it.
+const pragmas = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)&_txlock=immediate"
 
 // Open opens (creating if needed) the database file and migrates it to the
 // newest schema this binary knows.
@@ -51,6 +55,10 @@ func Open(ctx context.Context, file string) (*DB, error) {
 	if err := db.migrate(ctx); err != nil {
 		sqldb.Close()
 		return nil, err
+	}
+	if _, err := db.ExecContext(ctx, `PRAGMA journal_mode=WAL`); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("store: open %s: %w", file, err)
 	}
 	return db, nil
 }

@@ -1,0 +1,106 @@
+// Shared helpers for the end-to-end tests: start `wails dev` on a port of its
+// own with a fresh data directory, and drive Debian's Chromium with
+// playwright-core.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const root = resolve(import.meta.dirname, '..', '..');
+export const shots = join(root, 'test-output', 'screenshots');
+mkdirSync(shots, { recursive: true });
+
+export function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+    srv.on('error', fail);
+  });
+}
+
+/** message reads one plain message of a language from locales/. */
+export function message(lang, id) {
+  const text = readFileSync(join(root, 'locales', `${lang}.toml`), 'utf8');
+  const line = text.split('\n').find((l) => l.startsWith(`"${id}" = `));
+  if (!line) throw new Error(`${id} missing from ${lang}.toml`);
+  return JSON.parse(line.slice(line.indexOf('= ') + 2));
+}
+
+/** startDev runs `wails dev` with its own port and data directory. */
+export async function startDev() {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'admin-console-e2e-'));
+  const wails = join(root, '.bin', 'wails');
+  const child = spawn(
+    wails,
+    ['dev', '-tags', 'webkit2_41', '-devserver', `127.0.0.1:${port}`, '-skipbindings', '-nocolour', '-noreload', '-m', '-nosyncgomod'],
+    { cwd: root, detached: true, env: { ...process.env, ADMIN_CONSOLE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let log = '';
+  child.stdout.on('data', (d) => (log += d));
+  child.stderr.on('data', (d) => (log += d));
+  const url = `http://127.0.0.1:${port}/`;
+  const deadline = Date.now() + 8 * 60_000; // the first compile is slow
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`wails dev exited:\n${log}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok && log.includes('Using DevServer URL')) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`wails dev did not start:\n${log}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return {
+    url,
+    dataDir,
+    log: () => log,
+    stop: () => {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--font-render-hinting=none'],
+  });
+}
+
+let failures = 0;
+let passes = 0;
+
+/** step runs one named check, recording a pass or a failure. */
+export async function step(name, fn) {
+  try {
+    await fn();
+    passes++;
+    console.log(`ok   ${name}`);
+  } catch (err) {
+    failures++;
+    console.log(`FAIL ${name}\n     ${String(err?.stack ?? err).split('\n').slice(0, 6).join('\n     ')}`);
+    throw err;
+  }
+}
+
+export function summary() {
+  console.log(`${passes} passed, ${failures} failed`);
+  return failures === 0 && passes > 0;
+}
+
+export function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}

@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'smol-toml';
+import { describe, expect, it } from 'vitest';
+import { formatDate, interpolate, pluralForm, requiredForms, translate, type Catalog } from './core';
+import { messageId, toCodedError } from '../api/errors';
+
+const languages = ['en', 'fr', 'de', 'es', 'pl', 'it', 'pt-BR', 'ar'];
+
+/** load reads a locale file the way Go's i18n.Flatten does. */
+function load(lang: string): Catalog {
+  const raw = parse(readFileSync(join(import.meta.dirname, '../../../../locales', `${lang}.toml`), 'utf8'));
+  const out: Catalog = {};
+  for (const [id, v] of Object.entries(raw)) out[id] = typeof v === 'string' ? { other: v } : (v as Catalog[string]);
+  return out;
+}
+
+describe('plural forms follow CLDR', () => {
+  it('Polish has four forms', () => {
+    expect([1, 2, 5, 22, 25, 1.5].map((n) => pluralForm('pl', n))).toEqual(['one', 'few', 'many', 'few', 'many', 'other']);
+  });
+  it('Arabic has six forms', () => {
+    expect([0, 1, 2, 3, 11, 100].map((n) => pluralForm('ar', n))).toEqual(['zero', 'one', 'two', 'few', 'many', 'other']);
+  });
+  it('translate picks the form by Count and fills placeholders', () => {
+    const cat: Catalog = { 'x.n': { one: '{{.Count}} sekunda', few: '{{.Count}} sekundy', many: '{{.Count}} sekund', other: '{{.Count}} sekundy' } };
+    expect(translate(cat, 'pl', 'x.n', { Count: 1 })).toBe('1 sekunda');
+    expect(translate(cat, 'pl', 'x.n', { Count: 3 })).toBe('3 sekundy');
+    expect(translate(cat, 'pl', 'x.n', { Count: 5 })).toBe('5 sekund');
+  });
+  it('every plural message of every language has the forms its ICU rules need', () => {
+    for (const lang of languages) {
+      const needed = requiredForms(lang);
+      for (const [id, forms] of Object.entries(load(lang))) {
+        if (Object.keys(forms).length === 1 && 'other' in forms) continue; // not a plural message
+        for (const form of needed) expect(forms, `${lang} ${id} lacks "${form}"`).toHaveProperty(form);
+      }
+    }
+  });
+  it('Arabic seconds read naturally at 0, 1, 2, 3, 11, 100', () => {
+    const ar = load('ar');
+    const seen = new Set([0, 1, 2, 3, 11, 100].map((n) => translate(ar, 'ar', 'error.auth.throttled', { Count: n })));
+    expect(seen.size).toBe(6);
+  });
+});
+
+describe('interpolation and formatting', () => {
+  it('keeps unknown placeholders visible', () => {
+    expect(interpolate('Hello {{.Name}} {{.Other}}', { Name: 'Ada' })).toBe('Hello Ada {{.Other}}');
+  });
+  it('formats numbers for the language', () => {
+    expect(interpolate('{{.Count}}', { Count: 1234567 }, 'de')).toBe('1.234.567');
+    expect(interpolate('{{.Count}}', { Count: 1234567 }, 'fr')).toMatch(/^1\s234\s567$/u);
+  });
+  it('a missing message shows its id', () => {
+    expect(translate({}, 'en', 'nope.missing')).toBe('nope.missing');
+  });
+  it('formats dates per language', () => {
+    expect(formatDate('en', '2026-03-05T10:00:00Z')).toBe('March 5, 2026');
+    expect(formatDate('de', '2026-03-05T10:00:00Z')).toBe('5. März 2026');
+    expect(formatDate('en', 'not a date')).toBe('');
+  });
+});
+
+describe('coded errors from Go', () => {
+  it('parses the JSON of an apperr', () => {
+    const e = toCodedError('{"code":"password.too_short","field":"password","params":{"Count":12}}');
+    expect(e).toEqual({ code: 'password.too_short', field: 'password', params: { Count: 12 } });
+    expect(messageId(e)).toBe('error.password.too_short');
+  });
+  it('turns anything else into internal', () => {
+    expect(toCodedError(new Error('boom')).code).toBe('internal');
+    expect(toCodedError(undefined).code).toBe('internal');
+  });
+  it('every error code the UI can show has an English message', () => {
+    const en = load('en');
+    for (const id of ['error.internal', 'error.auth.invalid_credentials', 'error.auth.throttled', 'error.password.mismatch']) {
+      expect(en).toHaveProperty([id]);
+    }
+  });
+});
