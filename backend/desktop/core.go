@@ -245,7 +245,9 @@ func (d defaults) OrgName(lang, first, last string) string {
 	return d.b.T(lang, "org.default_name", map[string]any{"FirstName": first, "LastName": last})
 }
 
-func (d defaults) WorkspaceName(lang string) string { return d.b.T(lang, "workspace.default_name", nil) }
+func (d defaults) WorkspaceName(lang string) string {
+	return d.b.T(lang, "workspace.default_name", nil)
+}
 
 // VerifyAudit checks the audit chain of the data directory with the key from
 // the keychain, without creating anything: a missing key is a failed check.
