@@ -17,13 +17,17 @@ APT_TEST := xvfb xauth dbus-x11 gnome-keyring xdotool imagemagick chromium sqlit
 
 export PATH := $(CURDIR)/.bin:$(PATH)
 
-.PHONY: run build test test-go test-frontend test-e2e test-smoke bench deps deps-build deps-test frontend clean
+.PHONY: run build build-windows test test-go test-frontend test-e2e test-smoke bench deps deps-build deps-test frontend clean
 
 run: build
 	./$(BIN) $(ARGS)
 
 build: deps-build frontend
 	$(WAILS) build -tags $(TAGS) -trimpath -s -ldflags "$(LDFLAGS)" -o admin-console
+
+# Windows needs no cgo: the .exe cross-builds from here.
+build-windows: $(WAILS) frontend
+	$(WAILS) build -platform windows/amd64 -trimpath -s -ldflags "$(LDFLAGS)" -o admin-console.exe
 
 # The generated bindings (frontend/src/lib/wailsjs) are committed; `wails
 # build` regenerates them, so a changed service shows up in the diff.

@@ -22,6 +22,9 @@ import (
 	"admin-console/backend/i18n"
 )
 
+//go:embed build/appicon.png
+var appIcon []byte
+
 // App is the desktop shell: Wails lifecycle, the localized native menu and
 // native dialogs. Everything else lives in backend/.
 type App struct {
@@ -52,7 +55,7 @@ func (a *App) run(assets embed.FS) error {
 		OnStartup:                a.startup,
 		Bind:                     []any{desktop.NewAccountService(a.core), desktop.NewI18nService(a.core)},
 		EnableDefaultContextMenu: false,
-		Linux:                    &linux.Options{ProgramName: "admin-console", WindowIsTranslucent: false},
+		Linux:                    &linux.Options{ProgramName: "admin-console", Icon: appIcon},
 		Mac:                      &mac.Options{About: &mac.AboutInfo{Title: a.core.T("app.name", nil)}},
 		Windows:                  &windows.Options{Theme: windows.SystemDefault},
 	})
