@@ -55,9 +55,14 @@ func (a *App) run(assets embed.FS) error {
 		OnStartup:                a.startup,
 		Bind:                     []any{desktop.NewAccountService(a.core), desktop.NewI18nService(a.core)},
 		EnableDefaultContextMenu: false,
-		Linux:                    &linux.Options{ProgramName: "admin-console", Icon: appIcon},
-		Mac:                      &mac.Options{About: &mac.AboutInfo{Title: a.core.T("app.name", nil)}},
-		Windows:                  &windows.Options{Theme: windows.SystemDefault},
+		Linux: &linux.Options{ProgramName: "admin-console", Icon: appIcon,
+			// What Wails picks when Linux options are nil (wails#2977: blank or
+			// crashing webviews with some GPU drivers). On demand, WebKit spins up
+			// a GL context (llvmpipe without a GPU) that costs ~100 MB for a UI
+			// of forms and tables that does not need it.
+			WebviewGpuPolicy: linux.WebviewGpuPolicyNever},
+		Mac:     &mac.Options{About: &mac.AboutInfo{Title: a.core.T("app.name", nil)}},
+		Windows: &windows.Options{Theme: windows.SystemDefault},
 	})
 }
 
