@@ -20,11 +20,20 @@ export class ApiError extends Error {
   }
 }
 
+let onExpired: () => void = () => undefined;
+
+/** onSessionExpired registers what to do when Go says the session has ended. */
+export function onSessionExpired(fn: () => void): void {
+  onExpired = fn;
+}
+
 async function call<T>(p: Promise<T>): Promise<T> {
   try {
     return await p;
   } catch (err) {
-    throw new ApiError(toCodedError(err));
+    const coded = toCodedError(err);
+    if (coded.code === 'auth.session_expired') onExpired();
+    throw new ApiError(coded);
   }
 }
 
