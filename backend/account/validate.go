@@ -34,7 +34,13 @@ func NormalizeEmail(field, raw string) (string, error) {
 		strings.HasSuffix(domain, ".") || strings.ContainsAny(s, " \t\r\n") {
 		return "", apperr.Field(field, "email.invalid")
 	}
-	return local + "@" + strings.ToLower(domain), nil
+	// Lower-casing can lengthen the domain (U+023A Ⱥ is 2 bytes, ⱥ is 3):
+	// check the length of what is returned, not only of what was typed.
+	out := local + "@" + strings.ToLower(domain)
+	if len(out) > MaxEmailLen {
+		return "", apperr.Field(field, "email.invalid")
+	}
+	return out, nil
 }
 
 // NormalizeName trims a person's name and checks its length and characters.
