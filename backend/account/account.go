@@ -65,6 +65,8 @@ type Service struct {
 	Audit    *audit.Log
 	Defaults Defaults
 	Now      func() time.Time
+
+	attempts keyedMutex // password checks, one at a time per address
 }
 
 func (s *Service) now() time.Time {
@@ -138,8 +140,8 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (Signed, error) {
 			q    string
 			args []any
 		}{
-			{`INSERT INTO users(id, email, first_name, last_name, password_hash, language, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)`,
-				[]any{u.ID, email, first, last, hash, in.Language, ts(now), ts(now)}},
+			{`INSERT INTO users(id, email, email_key, first_name, last_name, password_hash, language, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)`,
+				[]any{u.ID, email, EmailKey(email), first, last, hash, in.Language, ts(now), ts(now)}},
 			{`INSERT INTO organizations(id, name, created_at) VALUES (?,?,?)`,
 				[]any{u.OrgID, s.Defaults.OrgName(in.Language, first, last), ts(now)}},
 			{`INSERT INTO org_members(org_id, user_id, role, joined_at) VALUES (?,?,'owner',?)`, []any{u.OrgID, u.ID, ts(now)}},
@@ -179,7 +181,7 @@ func validateProfile(rawEmail, rawFirst, rawLast string) (email, first, last str
 
 func emailTaken(ctx context.Context, tx *sql.Tx, email, exceptUser string) (bool, error) {
 	var n int
-	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE email = ? AND id <> ?`, email, exceptUser).Scan(&n)
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE email_key = ? AND id <> ?`, EmailKey(email), exceptUser).Scan(&n)
 	return n > 0, err
 }
 
@@ -191,9 +193,6 @@ func (s *Service) startSession(ctx context.Context, tx *sql.Tx, u User, device s
 	}
 	token := TokenPrefix + base64.RawURLEncoding.EncodeToString(raw)
 	now := s.now()
-	if len(device) > 200 {
-		device = device[:200]
-	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO sessions(id, user_id, token_hash, device, created_at, last_seen_at, expires_at)
 		VALUES (?,?,?,?,?,?,?)`, newID(), u.ID, digest(token), device, ts(now), ts(now), ts(now.Add(AbsoluteLifetime)))
 	if err != nil {

@@ -925,6 +925,13 @@ func TestChangeEmail(t *testing.T) {
 		before, n := e.userRow(u.ID), len(e.events())
 		_, err := e.svc.ChangeEmail(e.ctx, u.Actor(), bad.email, bad.pw)
 		wantErr(t, err, bad.code, bad.field)
+		if bad.code == "password.wrong" {
+			// A wrong password is a security event: audited and counted
+			// toward the sign-in delay, but nothing else changes.
+			e.oneEvent(n, "user.password_check_failed", u)
+			e.noChange(u.ID, before, n+1)
+			continue
+		}
 		e.noChange(u.ID, before, n)
 	}
 
@@ -974,6 +981,11 @@ func TestChangePassword(t *testing.T) {
 		before, n := e.userRow(u.ID), len(e.events())
 		err := e.svc.ChangePassword(e.ctx, u.Actor(), bad.current, bad.next)
 		wantErr(t, err, bad.code, bad.field)
+		if bad.code == "password.wrong" {
+			e.oneEvent(n, "user.password_check_failed", u)
+			e.noChange(u.ID, before, n+1)
+			continue
+		}
 		e.noChange(u.ID, before, n)
 	}
 
@@ -1239,4 +1251,53 @@ func FuzzNormalizeName(f *testing.F) {
 			t.Errorf("NormalizeName is not idempotent on %q: %q, %v", out, again, err)
 		}
 	})
+}
+
+// A signed-in session cannot be used to guess the password at full speed:
+// wrong confirmations count toward the same delay as sign-in failures.
+func TestPasswordConfirmationIsThrottled(t *testing.T) {
+	e := newEnv(t)
+	u := e.signUp("guess@example.com", "Gus", "Guess").User
+	for i := 0; i < 3; i++ {
+		if _, err := e.svc.ChangeEmail(e.ctx, u.Actor(), "new@example.com", otherPW); apperr.Code(err) != "password.wrong" {
+			t.Fatalf("attempt %d: %v", i+1, err)
+		}
+	}
+	if err := e.svc.ChangePassword(e.ctx, u.Actor(), goodPW, "a brand new passphrase"); apperr.Code(err) != "auth.throttled" {
+		t.Fatalf("fourth check, right password, within the delay: %v", err)
+	}
+	if _, err := e.svc.SignIn(e.ctx, "guess@example.com", goodPW, "d"); apperr.Code(err) != "auth.throttled" {
+		t.Fatalf("sign-in shares the delay: %v", err)
+	}
+}
+
+func TestNamesAndEmailsRefuseInvisibleCharacters(t *testing.T) {
+	for _, name := range []string{"\u202Eevil", "Ada\u200BLovelace", "\u2066Ada\u2069", "Ada\uFEFF"} {
+		if _, err := account.NormalizeName("firstName", name); apperr.Code(err) != "name.invalid" {
+			t.Errorf("name %q: %v", name, err)
+		}
+	}
+	for _, ok := range []string{"می\u200Cخواهم", "Zoë", "محمد", "Łukasz"} {
+		if _, err := account.NormalizeName("firstName", ok); err != nil {
+			t.Errorf("name %q refused: %v", ok, err)
+		}
+	}
+	for _, email := range []string{"a\u0080@example.com", "a\u200B@example.com", "\u202Ea@example.com"} {
+		if _, err := account.NormalizeEmail("email", email); apperr.Code(err) != "email.invalid" {
+			t.Errorf("email %q: %v", email, err)
+		}
+	}
+}
+
+func TestEmailsDifferingOnlyInUnicodeCaseAreOneAccount(t *testing.T) {
+	e := newEnv(t)
+	e.signUp("Ärger@example.com", "Ä", "Rger")
+	_, err := e.svc.SignUp(e.ctx, account.SignUpInput{Email: "ärger@example.com", FirstName: "Ä", LastName: "Rger",
+		Password: goodPW, Language: "en"})
+	if apperr.Code(err) != "email.taken" {
+		t.Fatalf("second account for the same address: %v", err)
+	}
+	if _, err := e.svc.SignIn(e.ctx, "ÄRGER@EXAMPLE.COM", goodPW, "d"); err != nil {
+		t.Fatalf("sign-in in another case: %v", err)
+	}
 }

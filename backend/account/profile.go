@@ -36,21 +36,28 @@ func (s *Service) ChangeEmail(ctx context.Context, actor Actor, rawEmail, passwo
 	if err != nil {
 		return User{}, err
 	}
-	return s.change(ctx, actor, func(tx *sql.Tx, u User) (audit.Event, error) {
-		if err := s.confirmPassword(ctx, tx, u.ID, password); err != nil {
-			return audit.Event{}, err
-		}
-		if email == u.Email {
-			return audit.Event{}, errUnchanged
-		}
-		if taken, err := emailTaken(ctx, tx, email, u.ID); err != nil {
-			return audit.Event{}, err
-		} else if taken {
-			return audit.Event{}, apperr.Field("email", "email.taken")
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE users SET email = ?, updated_at = ? WHERE id = ?`, email, ts(s.now()), u.ID)
-		return audit.Event{Action: "user.email_changed", Details: map[string]any{"from": u.Email, "to": email}}, err
+	return s.withPasswordGuard(ctx, actor, func() (User, error) {
+		return s.change(ctx, actor, func(tx *sql.Tx, u User) (audit.Event, error) {
+			return s.changeEmail(ctx, tx, u, email, password)
+		})
 	})
+}
+
+func (s *Service) changeEmail(ctx context.Context, tx *sql.Tx, u User, email, password string) (audit.Event, error) {
+	if err := s.confirmPassword(ctx, tx, u.ID, password); err != nil {
+		return audit.Event{}, err
+	}
+	if email == u.Email {
+		return audit.Event{}, errUnchanged
+	}
+	if taken, err := emailTaken(ctx, tx, email, u.ID); err != nil {
+		return audit.Event{}, err
+	} else if taken {
+		return audit.Event{}, apperr.Field("email", "email.taken")
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE users SET email = ?, email_key = ?, updated_at = ? WHERE id = ?`,
+		email, EmailKey(email), ts(s.now()), u.ID)
+	return audit.Event{Action: "user.email_changed", Details: map[string]any{"from": u.Email, "to": email}}, err
 }
 
 // ChangePassword replaces the actor's password after checking the current one.
@@ -61,11 +68,15 @@ func (s *Service) ChangePassword(ctx context.Context, actor Actor, current, next
 	if current == next {
 		return apperr.Field("newPassword", "password.same_as_current")
 	}
-	_, err := s.change(ctx, actor, func(tx *sql.Tx, u User) (audit.Event, error) {
-		if err := s.confirmPassword(ctx, tx, u.ID, current); err != nil {
-			return audit.Event{}, apperr.Field("currentPassword", "password.wrong")
-		}
-		return audit.Event{Action: "user.password_changed"}, setPassword(ctx, tx, u.ID, next, s.now())
+	_, err := s.withPasswordGuard(ctx, actor, func() (User, error) {
+		return s.change(ctx, actor, func(tx *sql.Tx, u User) (audit.Event, error) {
+			if err := s.confirmPassword(ctx, tx, u.ID, current); apperr.Code(err) == "password.wrong" {
+				return audit.Event{}, apperr.Field("currentPassword", "password.wrong")
+			} else if err != nil {
+				return audit.Event{}, err
+			}
+			return audit.Event{Action: "user.password_changed"}, setPassword(ctx, tx, u.ID, next, s.now())
+		})
 	})
 	return err
 }

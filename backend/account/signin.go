@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"math"
-	"strings"
+	"sync"
 	"time"
 
 	"admin-console/backend/apperr"
@@ -24,11 +24,11 @@ func delayAfter(n int) time.Duration {
 	if n < freeFailures {
 		return 0
 	}
-	d := time.Duration(math.Pow(2, float64(n-freeFailures))) * time.Second
-	if d > maxDelay || d <= 0 {
+	exp := n - freeFailures
+	if exp >= 10 { // 2^10 s is already past the cap; never shift further
 		return maxDelay
 	}
-	return d
+	return min(time.Duration(1<<exp)*time.Second, maxDelay)
 }
 
 // SignIn checks an email and password and starts a new session. It answers
@@ -41,7 +41,12 @@ func (s *Service) SignIn(ctx context.Context, rawEmail, password, device string)
 	if len(password) > 4*MaxPasswordLen {
 		return Signed{}, apperr.New("auth.invalid_credentials")
 	}
-	key := strings.ToLower(email)
+	key := EmailKey(email)
+	device = TruncateDevice(device)
+	// Check, attempt and count as one step per address, so parallel guesses
+	// cannot all slip through before the first failure is written.
+	unlock := s.attempts.lock(key)
+	defer unlock()
 	if wait, err := s.throttled(ctx, key); err != nil {
 		return Signed{}, err
 	} else if wait > 0 {
@@ -50,7 +55,7 @@ func (s *Service) SignIn(ctx context.Context, rawEmail, password, device string)
 
 	var hash string
 	u, err := scanUser(s.DB.QueryRowContext(ctx, `SELECT `+userCols+`, u.password_hash`+userFrom+
-		`WHERE u.email = ? ORDER BY m.joined_at LIMIT 1`, email), &hash)
+		`WHERE u.email_key = ? ORDER BY m.joined_at LIMIT 1`, key), &hash)
 	found := err == nil
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return Signed{}, err
@@ -63,7 +68,11 @@ func (s *Service) SignIn(ctx context.Context, rawEmail, password, device string)
 		return Signed{}, err
 	}
 	if !found || !ok {
-		if err := s.recordFailure(ctx, key, u, found); err != nil {
+		ev := audit.Event{Action: "user.signin_failed", TargetType: "user", Details: map[string]any{"email": key}}
+		if found {
+			ev.TargetID, ev.OrgID = u.ID, u.OrgID
+		}
+		if err := s.recordFailure(ctx, key, ev); err != nil {
 			return Signed{}, err
 		}
 		return Signed{}, apperr.New("auth.invalid_credentials")
@@ -88,6 +97,73 @@ func (s *Service) SignIn(ctx context.Context, rawEmail, password, device string)
 	return signed, err
 }
 
+// keyedMutex serializes work per key (an email address); entries go away
+// when nobody holds or waits for them.
+type keyedMutex struct {
+	mu    sync.Mutex
+	locks map[string]*keyedEntry
+}
+
+type keyedEntry struct {
+	mu    sync.Mutex
+	users int
+}
+
+func (k *keyedMutex) lock(key string) (unlock func()) {
+	k.mu.Lock()
+	if k.locks == nil {
+		k.locks = map[string]*keyedEntry{}
+	}
+	e := k.locks[key]
+	if e == nil {
+		e = &keyedEntry{}
+		k.locks[key] = e
+	}
+	e.users++
+	k.mu.Unlock()
+	e.mu.Lock()
+	return func() {
+		e.mu.Unlock()
+		k.mu.Lock()
+		if e.users--; e.users == 0 {
+			delete(k.locks, key)
+		}
+		k.mu.Unlock()
+	}
+}
+
+// withPasswordGuard runs a change confirmed by the actor's password under the
+// same per-address delay as sign-in: a stolen session cannot be used to
+// guess the password at full speed.
+func (s *Service) withPasswordGuard(ctx context.Context, actor Actor, fn func() (User, error)) (User, error) {
+	u, err := s.Get(ctx, actor)
+	if err != nil {
+		return User{}, err
+	}
+	key := EmailKey(u.Email)
+	unlock := s.attempts.lock(key)
+	defer unlock()
+	if wait, err := s.throttled(ctx, key); err != nil {
+		return User{}, err
+	} else if wait > 0 {
+		return User{}, apperr.New("auth.throttled").With("Count", int(math.Ceil(wait.Seconds())))
+	}
+	out, err := fn()
+	switch {
+	case apperr.Code(err) == "password.wrong":
+		ev := audit.Event{ActorID: u.ID, Action: "user.password_check_failed", TargetType: "user", TargetID: u.ID,
+			OrgID: u.OrgID, Details: map[string]any{}}
+		if ferr := s.recordFailure(ctx, key, ev); ferr != nil {
+			return User{}, ferr
+		}
+	case err == nil:
+		if _, err := s.DB.ExecContext(ctx, `DELETE FROM signin_failures WHERE email = ?`, key); err != nil {
+			return User{}, err
+		}
+	}
+	return out, err
+}
+
 func (s *Service) throttled(ctx context.Context, key string) (time.Duration, error) {
 	var until string
 	err := s.DB.QueryRowContext(ctx, `SELECT throttled_until FROM signin_failures WHERE email = ?`, key).Scan(&until)
@@ -100,8 +176,9 @@ func (s *Service) throttled(ctx context.Context, key string) (time.Duration, err
 	return parseTS(until).Sub(s.now()), nil
 }
 
-// recordFailure counts a failed attempt and audits it in one transaction.
-func (s *Service) recordFailure(ctx context.Context, key string, u User, found bool) error {
+// recordFailure counts a failed password check and audits it (ev, with the
+// count added) in one transaction.
+func (s *Service) recordFailure(ctx context.Context, key string, ev audit.Event) error {
 	now := s.now()
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		var n int
@@ -116,10 +193,7 @@ func (s *Service) recordFailure(ctx context.Context, key string, u User, found b
 			key, n, ts(now), ts(now.Add(delayAfter(n)))); err != nil {
 			return err
 		}
-		ev := audit.Event{Action: "user.signin_failed", TargetType: "user", Details: map[string]any{"email": key, "failures": n}}
-		if found {
-			ev.TargetID, ev.OrgID = u.ID, u.OrgID
-		}
+		ev.Details["failures"] = n
 		return s.Audit.Record(ctx, tx, ev)
 	})
 }

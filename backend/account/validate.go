@@ -25,6 +25,11 @@ func NormalizeEmail(field, raw string) (string, error) {
 	if len(s) > MaxEmailLen || !utf8.ValidString(s) {
 		return "", apperr.Field(field, "email.invalid")
 	}
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.IsSpace(r) {
+			return "", apperr.Field(field, "email.invalid")
+		}
+	}
 	addr, err := mail.ParseAddress(s)
 	if err != nil || addr.Address != s || addr.Name != "" {
 		return "", apperr.Field(field, "email.invalid")
@@ -43,6 +48,37 @@ func NormalizeEmail(field, raw string) (string, error) {
 	return out, nil
 }
 
+// EmailKey is the form an address is looked up by: folded to lower case
+// across all of Unicode, so "Ä@x.com" and "ä@x.com" are one account.
+func EmailKey(email string) string { return strings.ToLower(email) }
+
+// MaxDeviceLen bounds the device description stored with a session.
+const MaxDeviceLen = 200
+
+// TruncateDevice cuts a device description to MaxDeviceLen bytes on a
+// character boundary.
+func TruncateDevice(s string) string {
+	s = strings.ToValidUTF8(s, "")
+	for len(s) > MaxDeviceLen {
+		_, size := utf8.DecodeLastRuneInString(s)
+		s = s[:len(s)-size]
+	}
+	return s
+}
+
+// invisible reports characters that draw nothing or reorder text: bidi
+// embeddings, overrides and isolates, zero-width space, word joiner, BOM.
+// They let "\u202Eevil" pass for another name in member lists and the audit
+// log. ZWNJ and ZWJ stay allowed: some scripts need them inside words.
+func invisible(r rune) bool {
+	switch {
+	case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069, r == 0x200E, r == 0x200F,
+		r == 0x200B, r == 0x2060, r == 0xFEFF, r == 0x061C:
+		return true
+	}
+	return false
+}
+
 // NormalizeName trims a person's name and checks its length and characters.
 func NormalizeName(field, raw string) (string, error) {
 	s := strings.TrimSpace(raw)
@@ -56,7 +92,7 @@ func NormalizeName(field, raw string) (string, error) {
 		return "", apperr.Field(field, "name.too_long").With("Count", MaxNameLen)
 	}
 	for _, r := range s {
-		if unicode.IsControl(r) {
+		if unicode.IsControl(r) || invisible(r) {
 			return "", apperr.Field(field, "name.invalid")
 		}
 	}

@@ -80,10 +80,44 @@ func (l *Log) Record(ctx context.Context, tx *sql.Tx, e Event) error {
 	if !l.Authenticated() {
 		return nil
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit_head(id, seq, hash, mac) VALUES (1, ?, ?, ?)
-		ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac`,
-		e.Seq, hash, l.mac(e.Seq, hash))
+	tampered, err := l.tamperedSince(ctx, tx, prevSeq, prevHash)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO audit_head(id, seq, hash, tampered_seq, mac) VALUES (1, ?, ?, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash,
+		tampered_seq = excluded.tampered_seq, mac = excluded.mac`,
+		e.Seq, hash, tampered, l.mac(e.Seq, hash, tampered))
 	return err
+}
+
+// tamperedSince checks, before the head moves on, that the chain still ends
+// where the signed head says. It returns the sticky tampered mark: 0 while
+// the log is intact, else the first event it can no longer vouch for.
+func (l *Log) tamperedSince(ctx context.Context, tx *sql.Tx, tailSeq int64, tailHash string) (int64, error) {
+	var seq, tampered int64
+	var hash, mac string
+	err := tx.QueryRowContext(ctx, `SELECT seq, hash, tampered_seq, mac FROM audit_head WHERE id = 1`).Scan(&seq, &hash, &tampered, &mac)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		if tailSeq == 0 {
+			return 0, nil // the very first event
+		}
+		return 1, nil // events exist that no head ever signed
+	case err != nil:
+		return 0, fmt.Errorf("audit: read head: %w", err)
+	case !hmac.Equal([]byte(mac), []byte(l.mac(seq, hash, tampered))):
+		return 1, nil // the head itself was rewritten: nothing before is vouched for
+	case tampered > 0:
+		return tampered, nil
+	case seq < tailSeq: // events appended past the head: forged, or written without the key
+		return seq + 1, nil
+	case seq > tailSeq: // events removed from the end
+		return tailSeq + 1, nil
+	case hash != tailHash: // the last event rewritten
+		return seq, nil
+	}
+	return 0, nil
 }
 
 // stored is an event as its columns hold it: the hash covers exactly these.
@@ -109,9 +143,9 @@ func (s stored) hash(prev string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-func (l *Log) mac(seq int64, hash string) string {
+func (l *Log) mac(seq int64, hash string, tampered int64) string {
 	m := hmac.New(sha256.New, l.key)
-	m.Write([]byte(strconv.FormatInt(seq, 10) + ":" + hash))
+	m.Write([]byte(strconv.FormatInt(seq, 10) + ":" + hash + ":" + strconv.FormatInt(tampered, 10)))
 	return hex.EncodeToString(m.Sum(nil))
 }
 
@@ -181,9 +215,9 @@ func (l *Log) Verify(ctx context.Context, db *sql.DB) (Result, error) {
 }
 
 func (l *Log) verifyHead(ctx context.Context, db *sql.DB, count, lastSeq int64, lastHash string) (Result, error) {
-	var seq int64
+	var seq, tampered int64
 	var hash, mac string
-	err := db.QueryRowContext(ctx, `SELECT seq, hash, mac FROM audit_head WHERE id = 1`).Scan(&seq, &hash, &mac)
+	err := db.QueryRowContext(ctx, `SELECT seq, hash, tampered_seq, mac FROM audit_head WHERE id = 1`).Scan(&seq, &hash, &tampered, &mac)
 	if errors.Is(err, sql.ErrNoRows) {
 		if count == 0 {
 			return Result{OK: true}, nil
@@ -196,8 +230,11 @@ func (l *Log) verifyHead(ctx context.Context, db *sql.DB, count, lastSeq int64, 
 	if !l.Authenticated() {
 		return Result{Reason: "the keychain holding the audit key is unavailable; the head cannot be checked", Events: count}, nil
 	}
-	if !hmac.Equal([]byte(mac), []byte(l.mac(seq, hash))) {
+	if !hmac.Equal([]byte(mac), []byte(l.mac(seq, hash, tampered))) {
 		return Result{Reason: "the chain head's signature does not match (the head was rewritten)", Events: count}, nil
+	}
+	if tampered > 0 {
+		return broken(tampered, "the chain had been altered, or grown without the key, when later events were appended"), nil
 	}
 	switch {
 	case seq > lastSeq:

@@ -179,7 +179,7 @@ func TestRecordBuildsAChainAndVerifies(t *testing.T) {
 		prev = r.hash
 	}
 	seq, hash, mac, ok := head(t, db)
-	if !ok || seq != 5 || hash != rows[4].hash || mac != l.mac(5, rows[4].hash) {
+	if !ok || seq != 5 || hash != rows[4].hash || mac != l.mac(5, rows[4].hash, 0) {
 		t.Errorf("head = (%d, %s, %s, %v), want seq 5 and the last event's hash", seq, hash, mac, ok)
 	}
 
@@ -306,14 +306,14 @@ func TestVerifyDetectsRewrittenHead(t *testing.T) {
 			mustExec(t, db, `DELETE FROM audit_events WHERE seq = 5`)
 			last := loadRows(t, db)[3]
 			other := New(bytes.Repeat([]byte{7}, 32))
-			mustExec(t, db, `UPDATE audit_head SET seq = ?, hash = ?, mac = ? WHERE id = 1`, last.s.Seq, last.hash, other.mac(last.s.Seq, last.hash))
+			mustExec(t, db, `UPDATE audit_head SET seq = ?, hash = ?, mac = ? WHERE id = 1`, last.s.Seq, last.hash, other.mac(last.s.Seq, last.hash, 0))
 		}, "signature"},
 		{"whole chain rewritten and head re-signed with another key", func(t *testing.T, db *store.DB) {
 			mustExec(t, db, `UPDATE audit_events SET details = '{}' WHERE seq = 2`)
 			rehashFrom(t, db, 2)
 			last := loadRows(t, db)[4]
 			other := New(bytes.Repeat([]byte{9}, 32))
-			mustExec(t, db, `UPDATE audit_head SET hash = ?, mac = ? WHERE id = 1`, last.hash, other.mac(last.s.Seq, last.hash))
+			mustExec(t, db, `UPDATE audit_head SET hash = ?, mac = ? WHERE id = 1`, last.hash, other.mac(last.s.Seq, last.hash, 0))
 		}, "signature"},
 		{"head seq changed without the key", func(t *testing.T, db *store.DB) {
 			mustExec(t, db, `DELETE FROM audit_events WHERE seq = 5`)
@@ -503,5 +503,54 @@ func TestConcurrentRecordsKeepOneChain(t *testing.T) {
 	r := verify(t, db, l)
 	if !r.OK || r.Events != writers*each {
 		t.Fatalf("after concurrent writers: %+v", r)
+	}
+}
+
+// An attacker who rewrites the file cannot have the next honest append bless
+// the rewrite: the append notices the chain no longer ends at the signed head
+// and the mark it leaves is covered by the HMAC.
+func TestAppendAfterTamperingDoesNotBlessIt(t *testing.T) {
+	key := newKey(t)
+	cases := map[string]struct {
+		tamper func(t *testing.T, db *store.DB)
+		want   int64
+	}{
+		"edit and rehash the rest": {func(t *testing.T, db *store.DB) {
+			mustExec(t, db, `UPDATE audit_events SET details = '{"forged":true}' WHERE seq = 3`)
+			rehashFrom(t, db, 3)
+		}, 5},
+		"forged event past the head": {func(t *testing.T, db *store.DB) {
+			rows := loadRows(t, db)
+			last := rows[len(rows)-1]
+			s := last.s
+			s.Seq, s.ID, s.Action = 6, "forged", "user.signed_in"
+			mustExec(t, db, `INSERT INTO audit_events (seq, id, at, actor_id, action, target_type, target_id, org_id,
+				workspace_id, details, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`, s.Seq, s.ID, s.At, s.ActorID,
+				s.Action, s.TargetType, s.TargetID, s.OrgID, s.WorkspaceID, s.Details, last.hash, s.hash(last.hash))
+		}, 6},
+		"last event removed": {func(t *testing.T, db *store.DB) {
+			mustExec(t, db, `DELETE FROM audit_events WHERE seq = 5`)
+		}, 5},
+		"head reset with no key": {func(t *testing.T, db *store.DB) {
+			mustExec(t, db, `UPDATE audit_head SET tampered_seq = 0, mac = 'x'`)
+		}, 1},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			db := openDB(t)
+			l := New(key)
+			record(t, db, l, 5)
+			tc.tamper(t, db)
+			record(t, db, l, 2) // honest actions after the rewrite
+			r := verify(t, db, l)
+			if r.OK || r.BrokenSeq != tc.want {
+				t.Fatalf("after honest appends: %+v, want broken at %d", r, tc.want)
+			}
+			// Clearing the mark without the key breaks the head's signature.
+			mustExec(t, db, `UPDATE audit_head SET tampered_seq = 0`)
+			if r := verify(t, db, l); r.OK {
+				t.Fatal("clearing the mark went unnoticed")
+			}
+		})
 	}
 }

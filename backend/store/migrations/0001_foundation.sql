@@ -1,7 +1,10 @@
 -- Foundation: accounts, organizations, workspaces, sessions and the audit trail.
 CREATE TABLE users (
     id            TEXT PRIMARY KEY,
-    email         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    email         TEXT NOT NULL,
+    -- email_key is the address folded to lower case (all of Unicode, not only
+    -- ASCII as COLLATE NOCASE would): one account per address however typed.
+    email_key     TEXT NOT NULL UNIQUE,
     first_name    TEXT NOT NULL,
     last_name     TEXT NOT NULL,
     password_hash TEXT NOT NULL,
@@ -82,12 +85,16 @@ CREATE TABLE audit_events (
 CREATE INDEX audit_events_org_at ON audit_events(org_id, at);
 
 -- The chain head (last sequence number and hash) authenticated with an HMAC
--- whose key lives outside the database, in the OS keychain.
+-- whose key lives outside the database, in the OS keychain. tampered_seq is
+-- sticky: once an append finds the chain no longer ends at the signed head,
+-- it records from which event on the log cannot vouch for itself, under the
+-- same HMAC, so a rewrite cannot be blessed by the next honest append.
 CREATE TABLE audit_head (
-    id   INTEGER PRIMARY KEY CHECK (id = 1),
-    seq  INTEGER NOT NULL,
-    hash TEXT NOT NULL,
-    mac  TEXT NOT NULL
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    seq          INTEGER NOT NULL,
+    hash         TEXT NOT NULL,
+    tampered_seq INTEGER NOT NULL DEFAULT 0,
+    mac          TEXT NOT NULL
 );
 
 -- Device-level preferences that exist before anyone signs in (the language
