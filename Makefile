@@ -61,7 +61,7 @@ test-frontend: frontend/node_modules/.installed
 	cd frontend && npm run check && npm test
 
 test-e2e: deps-test frontend
-	scripts/with-desktop.sh node e2e/e2e.mjs
+	cd frontend && ../scripts/with-desktop.sh node e2e/e2e.mjs
 
 test-smoke: deps-test build
 	scripts/with-desktop.sh scripts/smoke.sh ./$(BIN)

@@ -66,6 +66,15 @@ try {
     await page.getByRole('heading', { level: 1, name: message('en', 'account.title'), exact: true }).waitFor();
   });
 
+  await step('dark mode follows the OS setting', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const [r, g, b] = bg.match(/\d+/g).map(Number);
+    assert(r + g + b < 120, `body background in dark mode is ${bg}`);
+    await page.screenshot({ path: join(shots, 'main-en-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
   await step('sign out leads to the sign-in screen', async () => {
     await page.getByRole('button', { name: message('en', 'nav.sign_out') }).click();
     await page.getByRole('heading', { level: 1, name: message('en', 'signin.title') }).waitFor();
