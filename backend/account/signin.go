@@ -47,10 +47,8 @@ func (s *Service) SignIn(ctx context.Context, rawEmail, password, device string)
 	// cannot all slip through before the first failure is written.
 	unlock := s.attempts.lock(key)
 	defer unlock()
-	if wait, err := s.throttled(ctx, key); err != nil {
+	if err := s.checkThrottle(ctx, key); err != nil {
 		return Signed{}, err
-	} else if wait > 0 {
-		return Signed{}, apperr.New("auth.throttled").With("Count", int(math.Ceil(wait.Seconds())))
 	}
 
 	var hash string
@@ -143,10 +141,8 @@ func (s *Service) withPasswordGuard(ctx context.Context, actor Actor, fn func() 
 	key := EmailKey(u.Email)
 	unlock := s.attempts.lock(key)
 	defer unlock()
-	if wait, err := s.throttled(ctx, key); err != nil {
+	if err := s.checkThrottle(ctx, key); err != nil {
 		return User{}, err
-	} else if wait > 0 {
-		return User{}, apperr.New("auth.throttled").With("Count", int(math.Ceil(wait.Seconds())))
 	}
 	out, err := fn()
 	switch {
@@ -162,6 +158,16 @@ func (s *Service) withPasswordGuard(ctx context.Context, actor Actor, fn func() 
 		}
 	}
 	return out, err
+}
+
+// checkThrottle refuses a password check that comes before the delay earned
+// by earlier failures on key has passed, saying how many seconds remain.
+func (s *Service) checkThrottle(ctx context.Context, key string) error {
+	wait, err := s.throttled(ctx, key)
+	if err != nil || wait <= 0 {
+		return err
+	}
+	return apperr.New("auth.throttled").With("Count", int(math.Ceil(wait.Seconds())))
 }
 
 func (s *Service) throttled(ctx context.Context, key string) (time.Duration, error) {
