@@ -42,16 +42,25 @@ type User struct {
 	OrgID     string
 	Role      string
 	CreatedAt time.Time
+	// SessionID is the session the user was resolved from (Authenticate).
+	SessionID string
 }
 
-// Actor is who performs an action: the signed-in user and their organization.
+// Actor is who performs an action: the signed-in user, the organization
+// their session acts in, and the session itself.
 type Actor struct {
-	UserID string
-	OrgID  string
+	UserID    string
+	OrgID     string
+	SessionID string
 }
 
 // Actor returns u as the actor of an action.
-func (u User) Actor() Actor { return Actor{UserID: u.ID, OrgID: u.OrgID} }
+func (u User) Actor() Actor { return Actor{UserID: u.ID, OrgID: u.OrgID, SessionID: u.SessionID} }
+
+// JoinFunc adds a new or signing-in user to an organization inside the
+// transaction that creates their session (an accepted invitation), setting
+// u.OrgID and u.Role. Package account knows nothing of invitations.
+type JoinFunc func(ctx context.Context, tx *sql.Tx, u *User) error
 
 // Defaults names what sign-up creates, in the new user's language.
 type Defaults interface {
@@ -100,6 +109,9 @@ type SignUpInput struct {
 	Password  string
 	Language  string
 	Device    string
+	// Join, when set, replaces founding an organization: the new user joins
+	// an existing one instead.
+	Join JoinFunc
 }
 
 // Signed is a new session: the token is returned once and never stored.
@@ -126,8 +138,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (Signed, error) {
 		return Signed{}, err
 	}
 	now := s.now()
-	u := User{ID: newID(), Email: email, FirstName: first, LastName: last, Language: in.Language,
-		OrgID: newID(), Role: "owner", CreatedAt: now}
+	u := User{ID: newID(), Email: email, FirstName: first, LastName: last, Language: in.Language, CreatedAt: now}
 	var signed Signed
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		if taken, err := emailTaken(ctx, tx, email, ""); err != nil {
@@ -135,37 +146,59 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (Signed, error) {
 		} else if taken {
 			return apperr.Field("email", "email.taken")
 		}
-		wsID := newID()
-		stmts := []struct {
-			q    string
-			args []any
-		}{
-			{`INSERT INTO users(id, email, email_key, first_name, last_name, password_hash, language, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)`,
-				[]any{u.ID, email, EmailKey(email), first, last, hash, in.Language, ts(now), ts(now)}},
-			{`INSERT INTO organizations(id, name, created_at) VALUES (?,?,?)`,
-				[]any{u.OrgID, s.Defaults.OrgName(in.Language, first, last), ts(now)}},
-			{`INSERT INTO org_members(org_id, user_id, role, joined_at) VALUES (?,?,'owner',?)`, []any{u.OrgID, u.ID, ts(now)}},
-			{`INSERT INTO workspaces(id, org_id, name, created_at) VALUES (?,?,?,?)`,
-				[]any{wsID, u.OrgID, s.Defaults.WorkspaceName(in.Language), ts(now)}},
-			{`INSERT INTO workspace_members(workspace_id, user_id, role, added_at) VALUES (?,?,'admin',?)`, []any{wsID, u.ID, ts(now)}},
+		if _, err := tx.ExecContext(ctx, `INSERT INTO users(id, email, email_key, first_name, last_name, password_hash,
+			language, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)`,
+			u.ID, email, EmailKey(email), first, last, hash, in.Language, ts(now), ts(now)); err != nil {
+			return err
 		}
-		for _, st := range stmts {
-			if _, err := tx.ExecContext(ctx, st.q, st.args...); err != nil {
-				return err
-			}
+		var wsID string
+		if in.Join != nil {
+			err = in.Join(ctx, tx, &u)
+		} else {
+			wsID, err = s.foundOrganization(ctx, tx, &u)
+		}
+		if err != nil {
+			return err
 		}
 		if err := s.Audit.Record(ctx, tx, audit.Event{ActorID: u.ID, Action: "user.signed_up", TargetType: "user",
 			TargetID: u.ID, OrgID: u.OrgID, Details: map[string]any{"email": email}}); err != nil {
 			return err
 		}
-		if err := s.Audit.Record(ctx, tx, audit.Event{ActorID: u.ID, Action: "workspace.created", TargetType: "workspace",
-			TargetID: wsID, OrgID: u.OrgID, WorkspaceID: wsID}); err != nil {
-			return err
+		if wsID != "" {
+			if err := s.Audit.Record(ctx, tx, audit.Event{ActorID: u.ID, Action: "workspace.created", TargetType: "workspace",
+				TargetID: wsID, OrgID: u.OrgID, WorkspaceID: wsID}); err != nil {
+				return err
+			}
 		}
 		signed, err = s.startSession(ctx, tx, u, in.Device)
 		return err
 	})
 	return signed, err
+}
+
+// foundOrganization gives a new user an organization named after them, with
+// them as Owner, and a default workspace they administer, whose ID it returns.
+func (s *Service) foundOrganization(ctx context.Context, tx *sql.Tx, u *User) (string, error) {
+	now := ts(s.now())
+	u.OrgID, u.Role = newID(), "owner"
+	wsID := newID()
+	stmts := []struct {
+		q    string
+		args []any
+	}{
+		{`INSERT INTO organizations(id, name, created_at) VALUES (?,?,?)`,
+			[]any{u.OrgID, s.Defaults.OrgName(u.Language, u.FirstName, u.LastName), now}},
+		{`INSERT INTO org_members(org_id, user_id, role, joined_at, last_active_at) VALUES (?,?,'owner',?,?)`, []any{u.OrgID, u.ID, now, now}},
+		{`INSERT INTO workspaces(id, org_id, name, created_at) VALUES (?,?,?,?)`,
+			[]any{wsID, u.OrgID, s.Defaults.WorkspaceName(u.Language), now}},
+		{`INSERT INTO workspace_members(workspace_id, user_id, role, added_at) VALUES (?,?,'admin',?)`, []any{wsID, u.ID, now}},
+	}
+	for _, st := range stmts {
+		if _, err := tx.ExecContext(ctx, st.q, st.args...); err != nil {
+			return "", err
+		}
+	}
+	return wsID, nil
 }
 
 func validateProfile(rawEmail, rawFirst, rawLast string) (email, first, last string, err error) {
@@ -193,8 +226,10 @@ func (s *Service) startSession(ctx context.Context, tx *sql.Tx, u User, device s
 	}
 	token := TokenPrefix + base64.RawURLEncoding.EncodeToString(raw)
 	now := s.now()
-	_, err := tx.ExecContext(ctx, `INSERT INTO sessions(id, user_id, token_hash, device, created_at, last_seen_at, expires_at)
-		VALUES (?,?,?,?,?,?,?)`, newID(), u.ID, digest(token), device, ts(now), ts(now), ts(now.Add(AbsoluteLifetime)))
+	u.SessionID = newID()
+	_, err := tx.ExecContext(ctx, `INSERT INTO sessions(id, user_id, org_id, token_hash, device, created_at, last_seen_at,
+		expires_at, authenticated_at) VALUES (?,?,?,?,?,?,?,?,?)`, u.SessionID, u.ID, u.OrgID, digest(token), device,
+		ts(now), ts(now), ts(now.Add(AbsoluteLifetime)), ts(now))
 	if err != nil {
 		return Signed{}, err
 	}
@@ -228,9 +263,10 @@ func (s *Service) Authenticate(ctx context.Context, token string) (User, error) 
 		return User{}, apperr.New("auth.session_expired")
 	}
 	var sessID, lastSeen, expires string
-	u, err := scanUser(s.DB.QueryRowContext(ctx, `SELECT `+userCols+`, s.id, s.last_seen_at, s.expires_at`+userFrom+
-		`JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = ? AND s.revoked_at IS NULL ORDER BY m.joined_at LIMIT 1`,
-		digest(token)), &sessID, &lastSeen, &expires)
+	u, err := scanUser(s.DB.QueryRowContext(ctx, `SELECT `+userCols+`, s.id, s.last_seen_at, s.expires_at
+		FROM sessions s JOIN users u ON u.id = s.user_id JOIN org_members m ON m.user_id = u.id AND m.org_id = s.org_id
+		WHERE s.token_hash = ? AND s.revoked_at IS NULL`, digest(token)), &sessID, &lastSeen, &expires)
+	u.SessionID = sessID
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, apperr.New("auth.session_expired")
 	}
@@ -243,7 +279,14 @@ func (s *Service) Authenticate(ctx context.Context, token string) (User, error) 
 		return User{}, errors.Join(apperr.New("auth.session_expired"), err)
 	}
 	if now.Sub(parseTS(lastSeen)) > lastSeenGranularity {
-		if _, err := s.DB.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id = ?`, ts(now), sessID); err != nil {
+		err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id = ?`, ts(now), sessID); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `UPDATE org_members SET last_active_at = ? WHERE org_id = ? AND user_id = ?`, ts(now), u.OrgID, u.ID)
+			return err
+		})
+		if err != nil {
 			return User{}, err
 		}
 	}
@@ -270,5 +313,6 @@ func (s *Service) Get(ctx context.Context, actor Actor) (User, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, apperr.New("auth.session_expired")
 	}
+	u.SessionID = actor.SessionID
 	return u, err
 }

@@ -118,6 +118,7 @@ var errUnchanged = apperr.New("unchanged")
 func (s *Service) change(ctx context.Context, actor Actor, fn func(tx *sql.Tx, u User) (audit.Event, error)) (User, error) {
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userCols+userFrom+`WHERE u.id = ? AND m.org_id = ?`, actor.UserID, actor.OrgID))
+		u.SessionID = actor.SessionID
 		if err == sql.ErrNoRows {
 			return apperr.New("auth.session_expired")
 		}

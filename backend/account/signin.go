@@ -34,6 +34,13 @@ func delayAfter(n int) time.Duration {
 // SignIn checks an email and password and starts a new session. It answers
 // the same way whether or not the email exists, and in about the same time.
 func (s *Service) SignIn(ctx context.Context, rawEmail, password, device string) (Signed, error) {
+	return s.SignInAndJoin(ctx, rawEmail, password, device, nil)
+}
+
+// SignInAndJoin is SignIn that, when join is set, also joins an organization
+// in the same transaction (an invitation accepted at sign-in); the session
+// then acts in that organization.
+func (s *Service) SignInAndJoin(ctx context.Context, rawEmail, password, device string, join JoinFunc) (Signed, error) {
 	email, err := NormalizeEmail("email", rawEmail)
 	if err != nil {
 		return Signed{}, err
@@ -52,8 +59,11 @@ func (s *Service) SignIn(ctx context.Context, rawEmail, password, device string)
 	}
 
 	var hash string
-	u, err := scanUser(s.DB.QueryRowContext(ctx, `SELECT `+userCols+`, u.password_hash`+userFrom+
-		`WHERE u.email_key = ? ORDER BY m.joined_at LIMIT 1`, key), &hash)
+	var orgID, role sql.NullString
+	u, err := scanSignIn(s.DB.QueryRowContext(ctx, `SELECT u.id, u.email, u.first_name, u.last_name, u.language, u.created_at,
+		m.org_id, m.role, u.password_hash FROM users u LEFT JOIN org_members m ON m.user_id = u.id
+		WHERE u.email_key = ? ORDER BY m.joined_at LIMIT 1`, key), &orgID, &role, &hash)
+	u.OrgID, u.Role = orgID.String, role.String
 	found := err == nil
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return Signed{}, err
@@ -84,6 +94,14 @@ func (s *Service) SignIn(ctx context.Context, rawEmail, password, device string)
 			if err := setPassword(ctx, tx, u.ID, password, s.now()); err != nil {
 				return err
 			}
+		}
+		if join != nil {
+			if err := join(ctx, tx, &u); err != nil {
+				return err
+			}
+		}
+		if u.OrgID == "" {
+			return apperr.New("account.no_organization")
 		}
 		if err := s.Audit.Record(ctx, tx, audit.Event{ActorID: u.ID, Action: "user.signed_in", TargetType: "user",
 			TargetID: u.ID, OrgID: u.OrgID, Details: map[string]any{"device": device}}); err != nil {
@@ -158,6 +176,14 @@ func (s *Service) withPasswordGuard(ctx context.Context, actor Actor, fn func() 
 		}
 	}
 	return out, err
+}
+
+func scanSignIn(r rowScanner, orgID, role *sql.NullString, hash *string) (User, error) {
+	var u User
+	var created string
+	err := r.Scan(&u.ID, &u.Email, &u.FirstName, &u.LastName, &u.Language, &created, orgID, role, hash)
+	u.CreatedAt = parseTS(created)
+	return u, err
 }
 
 // checkThrottle refuses a password check that comes before the delay earned
