@@ -45,15 +45,16 @@ func (a *App) run(assets embed.FS) error {
 		return err
 	}
 	return wails.Run(&options.App{
-		Title:                    a.core.T("app.name", nil),
-		Width:                    1180,
-		Height:                   780,
-		MinWidth:                 860,
-		MinHeight:                580,
-		AssetServer:              &assetserver.Options{Assets: dist},
-		Menu:                     a.menu(a.core.Language(context.Background())),
-		OnStartup:                a.startup,
-		Bind:                     []any{desktop.NewAccountService(a.core), desktop.NewI18nService(a.core)},
+		Title:       a.core.T("app.name", nil),
+		Width:       1180,
+		Height:      780,
+		MinWidth:    860,
+		MinHeight:   580,
+		AssetServer: &assetserver.Options{Assets: dist},
+		Menu:        a.menu(a.core.Language(context.Background())),
+		OnStartup:   a.startup,
+		Bind: []any{desktop.NewAccountService(a.core), desktop.NewI18nService(a.core),
+			desktop.NewOrganizationService(a.core), desktop.NewWorkspaceService(a.core)},
 		EnableDefaultContextMenu: false,
 		Linux: &linux.Options{ProgramName: "admin-console", Icon: appIcon,
 			// What Wails picks when Linux options are nil (wails#2977: blank or

@@ -35,6 +35,10 @@ Commands:
   (none)          open the desktop application
   backup FILE     write a consistent copy of the database to FILE (safe while the app runs)
   verify-audit    check the audit trail's hash chain and its authenticated head
+  set-plan EMAIL CHAT API
+                  put the organization EMAIL owns on a chat plan (free, pro, team,
+                  enterprise) and an API plan (experiment, scale); the operator's
+                  stand-in until subscriptions arrive
 
 The data directory defaults to $ADMIN_CONSOLE_DATA_DIR, else the per-user
 configuration directory (%s).
@@ -65,6 +69,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runBackup(ctx, dir, fs.Arg(1), stdout, stderr)
 	case "verify-audit":
 		return runVerifyAudit(ctx, dir, stdout, stderr)
+	case "set-plan":
+		if fs.NArg() != 4 {
+			fs.Usage()
+			return 2
+		}
+		return runSetPlan(ctx, dir, fs.Arg(1), fs.Arg(2), fs.Arg(3), stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "unknown command %q\n\n", cmd)
 		fs.Usage()
@@ -199,5 +209,24 @@ func runVerifyAudit(ctx context.Context, dir string, stdout, stderr io.Writer) i
 	if !res.OK {
 		return 1
 	}
+	return 0
+}
+
+func runSetPlan(ctx context.Context, dir, email, chat, api string, stdout, stderr io.Writer) int {
+	core, err := desktop.Open(ctx, desktop.Options{DataDir: dir, Keychain: secrets.NewOS(), Log: slog.New(slog.NewTextHandler(stderr, nil))})
+	if err != nil {
+		fmt.Fprintln(stderr, "set-plan:", err)
+		return 1
+	}
+	defer core.Close()
+	orgID, err := core.OwnedOrganization(ctx, email)
+	if err == nil {
+		err = core.Orgs.SetPlansAsOperator(ctx, orgID, chat, api)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "set-plan:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "organization of %s is now on %s + %s\n", email, chat, api)
 	return 0
 }

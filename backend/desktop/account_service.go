@@ -2,11 +2,14 @@ package desktop
 
 import (
 	"context"
+	"database/sql"
+	"strings"
 	"time"
 
 	"admin-console/backend/account"
 	"admin-console/backend/apperr"
 	"admin-console/backend/i18n"
+	"admin-console/backend/org"
 )
 
 // maxInput bounds every string a bound method accepts before any work is done.
@@ -57,6 +60,9 @@ type SignUpDTO struct {
 	Password  string `json:"password"`
 	Language  string `json:"language"`
 	Keep      bool   `json:"keep"`
+	// InvitationToken, when set, joins the inviting organization instead of
+	// founding one.
+	InvitationToken string `json:"invitationToken"`
 }
 
 // State reports who is signed in, in which language, and whether onboarding
@@ -109,8 +115,12 @@ func (s *AccountService) SignUp(in SignUpDTO) (StateDTO, error) {
 		"password": in.Password, "language": in.Language}); err != nil {
 		return StateDTO{}, err
 	}
+	if err := tooLong(map[string]string{"invitationToken": in.InvitationToken}); err != nil {
+		return StateDTO{}, err
+	}
 	signed, err := s.c.Accounts.SignUp(ctx, account.SignUpInput{Email: in.Email, FirstName: in.FirstName,
-		LastName: in.LastName, Password: in.Password, Language: in.Language, Device: Device()})
+		LastName: in.LastName, Password: in.Password, Language: in.Language, Device: Device(),
+		Join: s.c.joinWith(in.InvitationToken)})
 	if err != nil {
 		return StateDTO{}, s.c.fail("sign up", err)
 	}
@@ -119,11 +129,17 @@ func (s *AccountService) SignUp(in SignUpDTO) (StateDTO, error) {
 
 // SignIn starts a session; keep stores it in the OS keychain.
 func (s *AccountService) SignIn(email, password string, keep bool) (StateDTO, error) {
+	return s.SignInWithInvitation(email, password, keep, "")
+}
+
+// SignInWithInvitation signs in and, with a token, joins the inviting
+// organization in the same step.
+func (s *AccountService) SignInWithInvitation(email, password string, keep bool, invitationToken string) (StateDTO, error) {
 	ctx := context.Background()
-	if err := tooLong(map[string]string{"email": email, "password": password}); err != nil {
+	if err := tooLong(map[string]string{"email": email, "password": password, "invitationToken": invitationToken}); err != nil {
 		return StateDTO{}, err
 	}
-	signed, err := s.c.Accounts.SignIn(ctx, email, password, Device())
+	signed, err := s.c.Accounts.SignInAndJoin(ctx, email, password, Device(), s.c.joinWith(invitationToken))
 	if err != nil {
 		return StateDTO{}, s.c.fail("sign in", err)
 	}
@@ -195,4 +211,66 @@ func (s *AccountService) withUser(op string, inputs map[string]string, fn func(c
 	}
 	dto, err := s.c.userDTO(ctx, u)
 	return dto, s.c.fail(op, err)
+}
+
+// joinWith turns an invitation token into the hook that joins its
+// organization inside the sign-up or sign-in transaction; nil without one.
+func (c *Core) joinWith(token string) account.JoinFunc {
+	if strings.TrimSpace(token) == "" {
+		return nil
+	}
+	return func(ctx context.Context, tx *sql.Tx, u *account.User) error {
+		j, err := c.Orgs.Accept(ctx, tx, u.ID, u.Email, token)
+		if err != nil {
+			return err
+		}
+		u.OrgID, u.Role = j.OrgID, string(j.Role)
+		return nil
+	}
+}
+
+// AcceptInvitation joins another organization as the signed-in user, whose
+// session then acts in it.
+func (s *AccountService) AcceptInvitation(token string) (StateDTO, error) {
+	ctx := context.Background()
+	if err := tooLong(map[string]string{"invitationToken": token}); err != nil {
+		return StateDTO{}, err
+	}
+	u, err := s.c.current(ctx)
+	if err != nil {
+		return StateDTO{}, s.c.fail("accept invitation", err)
+	}
+	var joined org.Joined
+	err = s.c.DB.Tx(ctx, func(tx *sql.Tx) error {
+		joined, err = s.c.Orgs.Accept(ctx, tx, u.ID, u.Email, token)
+		return err
+	})
+	if err != nil {
+		return StateDTO{}, s.c.fail("accept invitation", err)
+	}
+	return s.SwitchOrganization(joined.OrgID)
+}
+
+// SwitchOrganization makes the session act in another organization of the
+// user's.
+func (s *AccountService) SwitchOrganization(orgID string) (StateDTO, error) {
+	ctx := context.Background()
+	u, err := s.c.current(ctx)
+	if err != nil {
+		return StateDTO{}, s.c.fail("switch organization", err)
+	}
+	if _, err := s.c.Accounts.SwitchOrganization(ctx, u.Actor(), orgID); err != nil {
+		return StateDTO{}, s.c.fail("switch organization", err)
+	}
+	st, err := s.c.state(ctx)
+	return st, s.c.fail("state", err)
+}
+
+// Reauthenticate confirms the password for a sensitive action.
+func (s *AccountService) Reauthenticate(password string) error {
+	_, err := s.withUser("reauthenticate", map[string]string{"password": password},
+		func(ctx context.Context, u account.User) (account.User, error) {
+			return u, s.c.Accounts.Reauthenticate(ctx, u.Actor(), password)
+		})
+	return err
 }

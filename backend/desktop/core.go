@@ -20,8 +20,10 @@ import (
 	"admin-console/backend/apperr"
 	"admin-console/backend/audit"
 	"admin-console/backend/i18n"
+	"admin-console/backend/org"
 	"admin-console/backend/secrets"
 	"admin-console/backend/store"
+	"admin-console/backend/workspace"
 )
 
 // Events lets the services tell the window about changes it did not ask for
@@ -44,12 +46,14 @@ func (noEvents) Emit(string, ...any) {}
 // the signed-in session, whose token lives only in memory and, when the user
 // asked to stay signed in, in the OS keychain.
 type Core struct {
-	DB       *store.DB
-	Bundle   *i18n.Bundle
-	Keychain secrets.Keychain
-	Accounts *account.Service
-	Audit    *audit.Log
-	Log      *slog.Logger
+	DB         *store.DB
+	Bundle     *i18n.Bundle
+	Keychain   secrets.Keychain
+	Accounts   *account.Service
+	Orgs       *org.Service
+	Workspaces *workspace.Service
+	Audit      *audit.Log
+	Log        *slog.Logger
 
 	installID string
 	osLocales []string
@@ -105,6 +109,10 @@ func Open(ctx context.Context, o Options) (*Core, error) {
 	}
 	c.Audit = audit.New(key)
 	c.Accounts = &account.Service{DB: db, Audit: c.Audit, Defaults: defaults{bundle}}
+	c.Orgs = &org.Service{DB: db, Audit: c.Audit}
+	c.Workspaces = &workspace.Service{DB: db, Audit: c.Audit, RecentAuth: func(ctx context.Context, q org.Querier, a org.Actor) error {
+		return c.Accounts.RequireRecentAuth(ctx, q, account.Actor{UserID: a.UserID, OrgID: a.OrgID, SessionID: a.SessionID})
+	}}
 	return c, nil
 }
 
@@ -194,6 +202,16 @@ func (c *Core) current(ctx context.Context) (account.User, error) {
 	return u, err
 }
 
+// actor returns the signed-in user as the actor of organization and
+// workspace calls.
+func (c *Core) actor(ctx context.Context) (org.Actor, account.User, error) {
+	u, err := c.current(ctx)
+	if err != nil {
+		return org.Actor{}, account.User{}, err
+	}
+	return org.Actor{UserID: u.ID, OrgID: u.OrgID, SessionID: u.SessionID}, u, nil
+}
+
 // adopt makes a new session current, keeping it in the keychain when asked.
 func (c *Core) adopt(token string, keep bool) {
 	c.mu.Lock()
@@ -275,4 +293,16 @@ func VerifyAudit(ctx context.Context, dataDir string, kc secrets.Keychain) (audi
 		return audit.Result{Reason: "the audit key is missing from the keychain; the head cannot be checked"}, nil
 	}
 	return audit.New(key).Verify(ctx, db.DB)
+}
+
+// OwnedOrganization returns the first organization the user with email owns
+// (operator commands name organizations by their owner).
+func (c *Core) OwnedOrganization(ctx context.Context, email string) (string, error) {
+	var id string
+	err := c.DB.QueryRowContext(ctx, `SELECT m.org_id FROM org_members m JOIN users u ON u.id = m.user_id
+		WHERE u.email_key = ? AND m.role = 'owner' ORDER BY m.joined_at LIMIT 1`, account.EmailKey(email)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("no organization owned by %s", email)
+	}
+	return id, err
 }

@@ -251,3 +251,28 @@ func (s *Service) Memberships(ctx context.Context, userID string) ([]Membership,
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// SetPlansAsOperator puts an organization on plans for the platform operator
+// (the `set-plan` command), without a member acting: billing will replace it.
+func (s *Service) SetPlansAsOperator(ctx context.Context, orgID, chatPlan, apiPlan string) error {
+	ent, err := plans.For(chatPlan, apiPlan)
+	if err != nil {
+		return apperr.Field("plan", "plan.unknown")
+	}
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		before, err := s.load(ctx, tx, orgID, "")
+		if err != nil {
+			return err
+		}
+		if err := fits(ctx, tx, orgID, ent, before.MemberCount); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE organizations SET chat_plan = ?, api_plan = ? WHERE id = ?`, chatPlan, apiPlan, orgID); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Event{ActorID: "operator", Action: "plan.changed", TargetType: "organization",
+			TargetID: orgID, OrgID: orgID, Details: map[string]any{
+				"chat": map[string]string{"from": before.Entitlements.ChatPlan, "to": chatPlan},
+				"api":  map[string]string{"from": before.Entitlements.APIPlan, "to": apiPlan}}})
+	})
+}

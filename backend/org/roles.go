@@ -85,8 +85,9 @@ func (r Role) Can(p Permission) bool { return Matrix[r][p] }
 
 // Actor is who acts: a user in the organization their session is in.
 type Actor struct {
-	UserID string
-	OrgID  string
+	UserID    string
+	OrgID     string
+	SessionID string // for recent-authentication checks
 }
 
 // Querier is what both *sql.DB and *sql.Tx offer.

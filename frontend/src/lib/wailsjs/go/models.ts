@@ -16,6 +16,112 @@ export namespace desktop {
 	        this.messages = source["messages"];
 	    }
 	}
+	export class InvitationDTO {
+	    id: string;
+	    email: string;
+	    role: string;
+	    workspaceIds: string[];
+	    state: string;
+	    createdAt: string;
+	    expiresAt: string;
+	    token: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new InvitationDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.email = source["email"];
+	        this.role = source["role"];
+	        this.workspaceIds = source["workspaceIds"];
+	        this.state = source["state"];
+	        this.createdAt = source["createdAt"];
+	        this.expiresAt = source["expiresAt"];
+	        this.token = source["token"];
+	    }
+	}
+	export class KeyDTO {
+	    id: string;
+	    name: string;
+	    displayPrefix: string;
+	    allowedModels: string[];
+	    createdBy: string;
+	    createdAt: string;
+	    expiresAt: string;
+	    lastUsedAt: string;
+	    graceUntil: string;
+	    status: string;
+	    secret: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new KeyDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.displayPrefix = source["displayPrefix"];
+	        this.allowedModels = source["allowedModels"];
+	        this.createdBy = source["createdBy"];
+	        this.createdAt = source["createdAt"];
+	        this.expiresAt = source["expiresAt"];
+	        this.lastUsedAt = source["lastUsedAt"];
+	        this.graceUntil = source["graceUntil"];
+	        this.status = source["status"];
+	        this.secret = source["secret"];
+	    }
+	}
+	export class KeyInputDTO {
+	    name: string;
+	    expiresOn: string;
+	    allowedModels: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new KeyInputDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.expiresOn = source["expiresOn"];
+	        this.allowedModels = source["allowedModels"];
+	    }
+	}
+	export class KeyPageDTO {
+	    keys: KeyDTO[];
+	    total: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new KeyPageDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.keys = this.convertValues(source["keys"], KeyDTO);
+	        this.total = source["total"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class LanguageDTO {
 	    tag: string;
 	    name: string;
@@ -32,6 +138,298 @@ export namespace desktop {
 	        this.dir = source["dir"];
 	    }
 	}
+	export class LimitRowDTO {
+	    model: string;
+	    requestsPerSecond?: number;
+	    tokensPerMinute?: number;
+	    tokensPerMonth?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new LimitRowDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.model = source["model"];
+	        this.requestsPerSecond = source["requestsPerSecond"];
+	        this.tokensPerMinute = source["tokensPerMinute"];
+	        this.tokensPerMonth = source["tokensPerMonth"];
+	    }
+	}
+	export class LimitsDTO {
+	    rows: LimitRowDTO[];
+	    monthlySpend?: number;
+	    currency: string;
+	    orgRequestsPerSecond: number;
+	    orgTokensPerMinute: number;
+	    orgTokensPerMonth: number;
+	    orgMonthlySpend?: number;
+	    canEdit: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new LimitsDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.rows = this.convertValues(source["rows"], LimitRowDTO);
+	        this.monthlySpend = source["monthlySpend"];
+	        this.currency = source["currency"];
+	        this.orgRequestsPerSecond = source["orgRequestsPerSecond"];
+	        this.orgTokensPerMinute = source["orgTokensPerMinute"];
+	        this.orgTokensPerMonth = source["orgTokensPerMonth"];
+	        this.orgMonthlySpend = source["orgMonthlySpend"];
+	        this.canEdit = source["canEdit"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LimitsInputDTO {
+	    rows: LimitRowDTO[];
+	    monthlySpend?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new LimitsInputDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.rows = this.convertValues(source["rows"], LimitRowDTO);
+	        this.monthlySpend = source["monthlySpend"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class MemberDTO {
+	    userId: string;
+	    firstName: string;
+	    lastName: string;
+	    email: string;
+	    role: string;
+	    joinedAt: string;
+	    lastActiveAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new MemberDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.userId = source["userId"];
+	        this.firstName = source["firstName"];
+	        this.lastName = source["lastName"];
+	        this.email = source["email"];
+	        this.role = source["role"];
+	        this.joinedAt = source["joinedAt"];
+	        this.lastActiveAt = source["lastActiveAt"];
+	    }
+	}
+	export class MemberPageDTO {
+	    members: MemberDTO[];
+	    total: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new MemberPageDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.members = this.convertValues(source["members"], MemberDTO);
+	        this.total = source["total"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class MembershipDTO {
+	    orgId: string;
+	    name: string;
+	    role: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new MembershipDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.orgId = source["orgId"];
+	        this.name = source["name"];
+	        this.role = source["role"];
+	    }
+	}
+	export class OrgDTO {
+	    id: string;
+	    name: string;
+	    role: string;
+	    chatPlan: string;
+	    apiPlan: string;
+	    currency: string;
+	    memberCount: number;
+	    maxMembers: number;
+	    invitations: boolean;
+	    multiMemberWorkspaces: boolean;
+	    can: Record<string, boolean>;
+	    memberships: MembershipDTO[];
+	
+	    static createFrom(source: any = {}) {
+	        return new OrgDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.role = source["role"];
+	        this.chatPlan = source["chatPlan"];
+	        this.apiPlan = source["apiPlan"];
+	        this.currency = source["currency"];
+	        this.memberCount = source["memberCount"];
+	        this.maxMembers = source["maxMembers"];
+	        this.invitations = source["invitations"];
+	        this.multiMemberWorkspaces = source["multiMemberWorkspaces"];
+	        this.can = source["can"];
+	        this.memberships = this.convertValues(source["memberships"], MembershipDTO);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class PlanDTO {
+	    id: string;
+	    product: string;
+	    maxMembers: number;
+	    multiMemberWorkspaces: boolean;
+	    invitations: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new PlanDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.product = source["product"];
+	        this.maxMembers = source["maxMembers"];
+	        this.multiMemberWorkspaces = source["multiMemberWorkspaces"];
+	        this.invitations = source["invitations"];
+	    }
+	}
+	export class ResourceDTO {
+	    id: string;
+	    kind: string;
+	    name: string;
+	    sizeBytes: number;
+	    createdBy: string;
+	    createdAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ResourceDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.kind = source["kind"];
+	        this.name = source["name"];
+	        this.sizeBytes = source["sizeBytes"];
+	        this.createdBy = source["createdBy"];
+	        this.createdAt = source["createdAt"];
+	    }
+	}
+	export class ResourcePageDTO {
+	    resources: ResourceDTO[];
+	    total: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ResourcePageDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.resources = this.convertValues(source["resources"], ResourceDTO);
+	        this.total = source["total"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class SignUpDTO {
 	    email: string;
 	    firstName: string;
@@ -39,6 +437,7 @@ export namespace desktop {
 	    password: string;
 	    language: string;
 	    keep: boolean;
+	    invitationToken: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new SignUpDTO(source);
@@ -52,6 +451,7 @@ export namespace desktop {
 	        this.password = source["password"];
 	        this.language = source["language"];
 	        this.keep = source["keep"];
+	        this.invitationToken = source["invitationToken"];
 	    }
 	}
 	export class UserDTO {
@@ -117,6 +517,57 @@ export namespace desktop {
 		    }
 		    return a;
 		}
+	}
+	
+	export class WorkspaceDTO {
+	    id: string;
+	    name: string;
+	    description: string;
+	    archived: boolean;
+	    createdAt: string;
+	    myRole: string;
+	    canManage: boolean;
+	    memberCount: number;
+	    keyCount: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new WorkspaceDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.description = source["description"];
+	        this.archived = source["archived"];
+	        this.createdAt = source["createdAt"];
+	        this.myRole = source["myRole"];
+	        this.canManage = source["canManage"];
+	        this.memberCount = source["memberCount"];
+	        this.keyCount = source["keyCount"];
+	    }
+	}
+	export class WorkspaceMemberDTO {
+	    userId: string;
+	    firstName: string;
+	    lastName: string;
+	    email: string;
+	    role: string;
+	    addedAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new WorkspaceMemberDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.userId = source["userId"];
+	        this.firstName = source["firstName"];
+	        this.lastName = source["lastName"];
+	        this.email = source["email"];
+	        this.role = source["role"];
+	        this.addedAt = source["addedAt"];
+	    }
 	}
 
 }
