@@ -32,10 +32,16 @@ var pluralForms = map[string][]string{
 	"ar":    {"zero", "one", "two", "few", "many", "other"},
 }
 
-// sameAsEnglishAllowed lists messages that legitimately read the same in
-// every language (product names).
+// sameAsEnglishAllowed lists messages that may read the same in every
+// language: product and plan names (a plan's name is a brand; "Free" is a
+// word, and is translated).
 var sameAsEnglishAllowed = map[string]bool{
-	"app.name": true,
+	"app.name":        true,
+	"plan.pro":        true,
+	"plan.team":       true,
+	"plan.enterprise": true,
+	"plan.experiment": true,
+	"plan.scale":      true,
 }
 
 // countsToTry exercise every plural category of every supported language.

@@ -305,7 +305,7 @@ func (s *Service) detach(ctx context.Context, tx *sql.Tx, orgID, userID string, 
 		}
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND org_id = ? AND revoked_at IS NULL`,
-		ts(time.Now()), userID, orgID)
+		ts(s.now()), userID, orgID)
 	return err
 }
 

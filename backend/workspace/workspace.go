@@ -44,7 +44,10 @@ func (s *Service) now() time.Time {
 	return time.Now().UTC()
 }
 
-func ts(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+// ts formats a stored timestamp with a fixed width, so that SQL compares and
+// sorts the strings in time order (RFC3339Nano drops trailing zeros: there
+// "…:53Z" sorts after "…:53.25Z").
+func ts(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z07:00") }
 
 func parseTS(s string) time.Time {
 	t, _ := time.Parse(time.RFC3339Nano, s)

@@ -1,7 +1,7 @@
 // Shared helpers for the end-to-end tests: start `wails dev` on a port of its
 // own with a fresh data directory, and drive Debian's Chromium with
 // playwright-core.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -103,4 +103,12 @@ export function summary() {
 
 export function assert(cond, msg) {
   if (!cond) throw new Error(msg);
+}
+
+/** cli runs the production binary's admin commands against a data directory. */
+export function cli(dataDir, ...args) {
+  const bin = join(root, 'build', 'bin', 'admin-console');
+  const out = spawnSync(bin, ['--data-dir', dataDir, ...args], { encoding: 'utf8', env: process.env });
+  if (out.status !== 0) throw new Error(`admin-console ${args.join(' ')}: ${out.stdout}${out.stderr}`);
+  return out.stdout;
 }

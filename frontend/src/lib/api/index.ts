@@ -2,7 +2,9 @@
 // the generated bindings or window.go directly.
 import * as Account from '../wailsjs/go/desktop/AccountService';
 import * as I18n from '../wailsjs/go/desktop/I18nService';
-import { EventsOn, EventsEmit } from '../wailsjs/runtime/runtime';
+import * as Org from '../wailsjs/go/desktop/OrganizationService';
+import * as Ws from '../wailsjs/go/desktop/WorkspaceService';
+import { EventsOn, EventsEmit, ClipboardSetText } from '../wailsjs/runtime/runtime';
 import { toCodedError, type CodedError } from './errors';
 import type { desktop } from '../wailsjs/go/models';
 
@@ -11,6 +13,20 @@ export type User = desktop.UserDTO;
 export type Language = desktop.LanguageDTO;
 export type CatalogDTO = desktop.CatalogDTO;
 export type SignUpInput = Omit<desktop.SignUpDTO, 'convertValues'>;
+export type Organization = desktop.OrgDTO;
+export type Member = desktop.MemberDTO;
+export type MemberPage = desktop.MemberPageDTO;
+export type Invitation = desktop.InvitationDTO;
+export type Workspace = desktop.WorkspaceDTO;
+export type WorkspaceMember = desktop.WorkspaceMemberDTO;
+export type Resource = desktop.ResourceDTO;
+export type ResourcePage = desktop.ResourcePageDTO;
+export type Key = desktop.KeyDTO;
+export type KeyPage = desktop.KeyPageDTO;
+export type KeyInput = Omit<desktop.KeyInputDTO, 'convertValues'>;
+export type Limits = desktop.LimitsDTO;
+export type LimitRow = Omit<desktop.LimitRowDTO, 'convertValues'>;
+export type LimitsInput = { rows: LimitRow[]; monthlySpend: number | null };
 export { toCodedError, type CodedError };
 
 /** ApiError carries the coded error so forms can put it next to its field. */
@@ -45,10 +61,60 @@ export const api = {
   updateProfile: (first: string, last: string) => call(Account.UpdateProfile(first, last)),
   changeEmail: (email: string, password: string) => call(Account.ChangeEmail(email, password)),
   changePassword: (current: string, next: string) => call(Account.ChangePassword(current, next)),
+  signInWithInvitation: (email: string, password: string, keep: boolean, token: string) =>
+    call(Account.SignInWithInvitation(email, password, keep, token)),
+  acceptInvitation: (token: string) => call(Account.AcceptInvitation(token)),
+  switchOrganization: (orgId: string) => call(Account.SwitchOrganization(orgId)),
+  reauthenticate: (password: string) => call(Account.Reauthenticate(password)),
   languages: () => call(I18n.Languages()),
   catalog: (lang: string) => call(I18n.Catalog(lang)),
   setLanguage: (lang: string) => call(I18n.SetLanguage(lang)),
 };
+
+export const orgApi = {
+  get: () => call(Org.Get()),
+  rename: (name: string) => call(Org.Rename(name)),
+  members: (search: string, offset: number, limit: number) => call(Org.Members(search, offset, limit)),
+  changeRole: (userId: string, role: string) => call(Org.ChangeRole(userId, role)),
+  removeMember: (userId: string) => call(Org.RemoveMember(userId)),
+  transferOwnership: (userId: string) => call(Org.TransferOwnership(userId)),
+  leave: () => call(Org.Leave()),
+  remove: (confirmName: string) => call(Org.Delete(confirmName)),
+  invite: (emails: string[], role: string, workspaceIds: string[]) => call(Org.Invite(emails, role, workspaceIds)),
+  invitations: () => call(Org.Invitations()),
+  resend: (id: string) => call(Org.Resend(id)),
+  revoke: (id: string) => call(Org.Revoke(id)),
+  plans: () => call(Org.Plans()),
+};
+
+export const wsApi = {
+  list: (includeArchived: boolean) => call(Ws.List(includeArchived)),
+  current: () => call(Ws.Current()),
+  setCurrent: (id: string) => call(Ws.SetCurrent(id)),
+  create: (name: string, description: string) => call(Ws.Create(name, description)),
+  update: (id: string, name: string, description: string) => call(Ws.Update(id, name, description)),
+  setArchived: (id: string, archived: boolean) => call(Ws.SetArchived(id, archived)),
+  remove: (id: string, confirmName: string) => call(Ws.Delete(id, confirmName)),
+  members: (id: string) => call(Ws.Members(id)),
+  candidates: (id: string, search: string) => call(Ws.Candidates(id, search)),
+  addMember: (id: string, userId: string, role: string) => call(Ws.AddMember(id, userId, role)),
+  changeMemberRole: (id: string, userId: string, role: string) => call(Ws.ChangeMemberRole(id, userId, role)),
+  removeMember: (id: string, userId: string) => call(Ws.RemoveMember(id, userId)),
+  resources: (id: string, kind: string, offset: number, limit: number) => call(Ws.Resources(id, kind, offset, limit)),
+  deleteResource: (id: string, resourceId: string) => call(Ws.DeleteResource(id, resourceId)),
+  keys: (id: string, offset: number, limit: number) => call(Ws.Keys(id, offset, limit)),
+  createKey: (id: string, input: KeyInput) => call(Ws.CreateKey(id, input as desktop.KeyInputDTO)),
+  revokeKey: (id: string, keyId: string) => call(Ws.RevokeKey(id, keyId)),
+  rotateKey: (id: string, keyId: string, graceMinutes: number) => call(Ws.RotateKey(id, keyId, graceMinutes)),
+  limits: (id: string) => call(Ws.GetLimits(id)),
+  setLimits: (id: string, input: LimitsInput) => call(Ws.SetLimits(id, input as unknown as desktop.LimitsInputDTO)),
+};
+
+/** copyText puts text on the system clipboard through Go. */
+export async function copyText(text: string): Promise<void> {
+  const ok = await ClipboardSetText(text).catch(() => false);
+  if (!ok) await navigator.clipboard?.writeText(text);
+}
 
 /** Events Go sends without being asked (native menu actions). */
 export const events = {

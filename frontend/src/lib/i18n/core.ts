@@ -54,3 +54,60 @@ export function formatDate(lang: string, iso: string, style: 'long' | 'medium' =
   if (Number.isNaN(d.getTime())) return '';
   return new Intl.DateTimeFormat(lang, { dateStyle: style }).format(d);
 }
+
+const byteUnits = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
+
+/** formatBytes shows a size with the largest unit that keeps it above 1. */
+export function formatBytes(lang: string, n: number): string {
+  let i = 0;
+  let v = n;
+  while (v >= 1000 && i < byteUnits.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return new Intl.NumberFormat(lang, { style: 'unit', unit: byteUnits[i], unitDisplay: 'short', maximumFractionDigits: i === 0 ? 0 : 1 }).format(v);
+}
+
+/** currencyDigits is how many minor-unit digits a currency has (2 for EUR). */
+export function currencyDigits(currency: string): number {
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/** minorToDecimal writes integer minor units as an exact decimal string. */
+export function minorToDecimal(minor: number, digits: number): string {
+  const neg = minor < 0;
+  const s = Math.abs(Math.trunc(minor)).toString().padStart(digits + 1, '0');
+  const out = digits ? `${s.slice(0, -digits)}.${s.slice(-digits)}` : s;
+  return neg ? `-${out}` : out;
+}
+
+/** formatMoney formats minor units of currency for lang, without floats. */
+export function formatMoney(lang: string, minor: number, currency: string): string {
+  const digits = currencyDigits(currency);
+  const nf = new Intl.NumberFormat(lang, { style: 'currency', currency }) as Intl.NumberFormat & {
+    format(v: string | number): string;
+  };
+  return nf.format(minorToDecimal(minor, digits) as unknown as number);
+}
+
+/**
+ * parseMoney reads an amount typed in lang ("1 234,50" in French, "1,234.50"
+ * in English) as integer minor units: null for an empty field, NaN when it is
+ * not an amount or has more decimals than the currency.
+ */
+export function parseMoney(lang: string, input: string, currency: string): number | null {
+  const text = input.trim();
+  if (text === '') return null;
+  const parts = new Intl.NumberFormat(lang).formatToParts(12345.6);
+  const group = parts.find((p) => p.type === 'group')?.value ?? ',';
+  const decimal = parts.find((p) => p.type === 'decimal')?.value ?? '.';
+  let s = text.replace(/[\s\u00a0\u202f]/g, '').split(group).join('');
+  if (decimal !== '.') s = s.replace(decimal, '.');
+  const m = /^(\d+)(?:\.(\d*))?$/.exec(s);
+  const digits = currencyDigits(currency);
+  if (!m || (m[2] ?? '').length > digits) return NaN;
+  const whole = m[1]!;
+  const frac = (m[2] ?? '').padEnd(digits, '0');
+  const minor = Number(whole + frac);
+  return Number.isSafeInteger(minor) ? minor : NaN;
+}

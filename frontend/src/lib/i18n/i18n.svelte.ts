@@ -1,6 +1,6 @@
 // The reactive language state of the window. Components call t() in their
 // markup; switching language swaps the catalog and every t() re-renders.
-import { translate, formatDate, formatNumber, type Catalog, type Params } from './core';
+import { translate, formatBytes, formatDate, formatMoney, formatNumber, parseMoney, type Catalog, type Params } from './core';
 
 type Dir = 'ltr' | 'rtl';
 
@@ -35,4 +35,16 @@ export function date(iso: string): string {
 
 export function num(n: number): string {
   return formatNumber(state.lang, n);
+}
+
+export function bytes(n: number): string {
+  return formatBytes(state.lang, n);
+}
+
+export function money(minor: number, currency: string): string {
+  return formatMoney(state.lang, minor, currency);
+}
+
+export function readMoney(input: string, currency: string): number | null {
+  return parseMoney(state.lang, input, currency);
 }
