@@ -60,8 +60,10 @@ test-go: deps-test
 test-frontend: frontend/node_modules/.installed
 	cd frontend && npm run check && npm test
 
-test-e2e: deps-test frontend
+# The organization run uses the production binary's set-plan command.
+test-e2e: deps-test build
 	cd frontend && ../scripts/with-desktop.sh node e2e/e2e.mjs
+	cd frontend && ../scripts/with-desktop.sh node e2e/organizations.mjs
 
 test-smoke: deps-test build
 	scripts/with-desktop.sh scripts/smoke.sh ./$(BIN)

@@ -9,8 +9,9 @@ const user = { email: 'grace@example.com', first: 'Grace', last: 'Hopper', passw
 const dev = await startDev();
 const browser = await launchBrowser();
 let ok = false;
+let page;
 try {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 820 }, locale: 'en-US' });
+  page = await browser.newPage({ viewport: { width: 1200, height: 820 }, locale: 'en-US' });
   page.setDefaultTimeout(15_000);
   await page.goto(dev.url);
 
@@ -104,6 +105,7 @@ try {
   });
   ok = true;
 } catch {
+  await page?.screenshot({ path: join(shots, `failure-${import.meta.filename.split('/').pop()}.png`) }).catch(() => undefined);
   console.log('--- wails dev log (tail) ---\n' + dev.log().split('\n').slice(-40).join('\n'));
 } finally {
   await browser.close();
