@@ -395,7 +395,7 @@ func seedMembers(t testing.TB, db *store.DB, orgID string, n int, at time.Time) 
 		"Russo", "Silva", "Santos", "Haddad", "Nakamura", "Johansson", "Ødegaard", "Åberg", "Lefèvre", "O'Brien", "van Dijk",
 		"de la Cruz", "Østergård", "Żuk", "Ćwik", "Ångström", "Eriksson", "Nguyen", "Kim", "Smith"}
 	ids := make([]string, n)
-	stamp := at.UTC().Format(time.RFC3339Nano)
+	stamp := at.UTC().Format("2006-01-02T15:04:05.000000000Z07:00") // as the services store time
 	batch := seedBatch.Add(1)
 	err := db.Tx(context.Background(), func(tx *sql.Tx) error {
 		insU, err := tx.Prepare(`INSERT INTO users(id, email, email_key, first_name, last_name, password_hash, language, created_at, updated_at)

@@ -7,11 +7,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 
 	"admin-console/backend/account"
+	"admin-console/backend/apperr"
 	"admin-console/backend/org"
 	"admin-console/backend/workspace"
 )
@@ -384,7 +387,7 @@ func TestInviteValidation(t *testing.T) {
 	e := newEnv(t)
 	o := e.signUp("olga@example.com", "Olga", "Owner")
 	e.team(o)
-	m := e.join(o, "Mia.Member@example.com", "Mia", "Member", org.Member)
+	_ = e.join(o, "Mia.Member@example.com", "Mia", "Member", org.Member)
 	archived := must(e.ws.Create(e.ctx, o.Actor(), "Old", ""))(t).ID
 	_ = must(e.ws.SetArchived(e.ctx, o.Actor(), archived, true))(t)
 	pending := e.invite(o, "pending@example.com", org.Billing)
@@ -424,7 +427,6 @@ func TestInviteValidation(t *testing.T) {
 		})
 	}
 	e.unchanged(t, before)
-	_ = m
 
 	// The same address twice in one request is one invitation.
 	mark := e.mark()
@@ -490,7 +492,7 @@ func TestInvitationLifecycle(t *testing.T) {
 
 	// Expired: at 7 days + 1 s; Resend gives a new token, the old one stops working.
 	exp := e.invite(o, "eddie@example.com", org.Member)
-	pend := e.invite(o, "penny@example.com", org.Billing)
+	_ = e.invite(o, "penny@example.com", org.Billing)
 	e.clock.Advance(org.InvitationTTL - time.Second)
 	pend2 := e.invite(o, "late@example.com", org.Member) // still pending after the others expire
 	e.clock.Advance(2 * time.Second)
@@ -508,8 +510,8 @@ func TestInvitationLifecycle(t *testing.T) {
 	if fmt.Sprint(states) != fmt.Sprint(want) {
 		t.Errorf("states = %v, want %v", states, want)
 	}
-	// An expired invitation is no longer pending: the address may be invited anew.
-	_ = pend
+	// Expired is no longer pending: the address may be invited anew.
+	_ = e.invite(o, "penny@example.com", org.Billing)
 	mark = e.mark()
 	re := must(e.org.Resend(e.ctx, o.Actor(), exp.ID))(t)
 	e.wantEvents(t, mark, "invitation.resent")
@@ -786,4 +788,36 @@ func TestRemoveMemberDetachesEverywhere(t *testing.T) {
 	_, err = e.org.Get(e.ctx, m.Actor())
 	wantCode(t, err, "auth.session_expired")
 	wantCode(t, e.org.RemoveMember(e.ctx, o.Actor(), m.ID), "member.not_found")
+}
+
+// FuzzNormalizeName: never panics; an accepted name is trimmed valid UTF-8
+// of 1 to 100 characters with no control or bidirectional override
+// characters, and normalizing it again changes nothing.
+func FuzzNormalizeName(f *testing.F) {
+	for _, s := range []string{"Acme", "  Acme  ", "", " ", "a\u202Eb", "x\u2066y", "tab\tname", "bad\xff", strings.Repeat("é", 100),
+		strings.Repeat("é", 101), "العربية", "\u00a0nbsp\u00a0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		name, err := org.NormalizeName("name", raw)
+		if err != nil {
+			switch apperr.Code(err) {
+			case "name.required", "name.too_long", "name.invalid":
+			default:
+				t.Fatalf("NormalizeName(%q): %v", raw, err)
+			}
+			return
+		}
+		if name != strings.TrimSpace(name) || name == "" || !utf8.ValidString(name) || utf8.RuneCountInString(name) > org.MaxNameLen {
+			t.Fatalf("NormalizeName(%q) = %q", raw, name)
+		}
+		for _, r := range name {
+			if unicode.IsControl(r) || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) {
+				t.Fatalf("NormalizeName(%q) kept %U", raw, r)
+			}
+		}
+		if again, err := org.NormalizeName("name", name); err != nil || again != name {
+			t.Fatalf("NormalizeName(NormalizeName(%q)) = %q, %v", raw, again, err)
+		}
+	})
 }

@@ -58,22 +58,27 @@ func (s *Service) Candidates(ctx context.Context, a org.Actor, wsID, search stri
 	if len(search) > 200 {
 		return nil, apperr.Field("search", "input.too_long")
 	}
-	like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(strings.TrimSpace(search))) + "%"
-	rows, err := s.DB.QueryContext(ctx, `SELECT u.id, u.first_name, u.last_name, u.email FROM org_members m JOIN users u ON u.id = m.user_id
+	// Matched here, not in SQL: SQLite's lower() and LIKE fold ASCII only, so
+	// "émile" would never find "Émile".
+	needle := strings.ToLower(strings.TrimSpace(search))
+	rows, err := s.DB.QueryContext(ctx, `SELECT u.id, u.first_name, u.last_name, u.email, u.email_key FROM org_members m
+		JOIN users u ON u.id = m.user_id
 		WHERE m.org_id = ? AND u.id NOT IN (SELECT user_id FROM workspace_members WHERE workspace_id = ?)
-		AND (lower(u.first_name || ' ' || u.last_name) LIKE ? ESCAPE '\' OR u.email_key LIKE ? ESCAPE '\')
-		ORDER BY u.first_name COLLATE NOCASE LIMIT 20`, a.OrgID, wsID, like, like)
+		ORDER BY u.first_name COLLATE NOCASE`, a.OrgID, wsID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := []Member{}
-	for rows.Next() {
+	for len(out) < 20 && rows.Next() {
 		var m Member
-		if err := rows.Scan(&m.UserID, &m.FirstName, &m.LastName, &m.Email); err != nil {
+		var emailKey string
+		if err := rows.Scan(&m.UserID, &m.FirstName, &m.LastName, &m.Email, &emailKey); err != nil {
 			return nil, err
 		}
-		out = append(out, m)
+		if needle == "" || strings.Contains(strings.ToLower(m.FirstName+" "+m.LastName), needle) || strings.Contains(emailKey, needle) {
+			out = append(out, m)
+		}
 	}
 	return out, rows.Err()
 }

@@ -129,6 +129,14 @@ func column(f *fixture, a org.Actor) int {
 
 func ptr(v int64) *int64 { return &v }
 
+func jsonOf(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
 // ---------------------------------------------------------------- isolation
 
 // TestCrossTenantWorkspaces: an Owner of A reaches nothing of B's workspaces
@@ -868,11 +876,11 @@ func TestRecentAuthForKeys(t *testing.T) {
 	mark := e.mark()
 	ok(t, e.acct.Reauthenticate(e.ctx, o.Account(), password))
 	_ = must(e.ws.CreateKey(e.ctx, o.Actor(), w, workspace.KeyInput{Name: "after proof"}))(t)
-	_ = must(e.ws.RotateKey(e.ctx, o.Actor(), w, k.ID, time.Hour))(t)
+	rotated := must(e.ws.RotateKey(e.ctx, o.Actor(), w, k.ID, time.Hour))(t)
 	e.wantEvents(t, mark, "user.reauthenticated", "api_key.created", "api_key.rotated")
 	// Revoking needs no fresh proof.
 	e.clock.Advance(time.Hour)
-	ok(t, e.ws.RevokeKey(e.ctx, o.Actor(), w, k.ID))
+	ok(t, e.ws.RevokeKey(e.ctx, o.Actor(), w, rotated.ID))
 }
 
 // ---------------------------------------------------------------- limits
@@ -943,7 +951,7 @@ func TestLimits(t *testing.T) {
 		got.Rows[0].RequestsPerSecond != nil || got.Rows[1].Model != "zeta" || *got.MonthlySpend != 50_00 {
 		t.Errorf("limits %+v", got)
 	}
-	if again := must(e.ws.GetLimits(e.ctx, a, w))(t); fmt.Sprint(again) != fmt.Sprint(got) {
+	if again := must(e.ws.GetLimits(e.ctx, a, w))(t); jsonOf(again) != jsonOf(got) {
 		t.Errorf("GetLimits %+v, SetLimits returned %+v", again, got)
 	}
 	// Replacing drops what is not given again.
@@ -1008,4 +1016,60 @@ func TestAuditTrail(t *testing.T) {
 			t.Errorf("event %+v", ev)
 		}
 	}
+}
+
+// TestCandidatesSearchIgnoresCaseBeyondASCII: the people picker finds
+// "Émile Ørsted" whether one types "émile", "ÉMILE" or "ØRSTED", as the
+// organization's members list does.
+func TestCandidatesSearchIgnoresCaseBeyondASCII(t *testing.T) {
+	e := newEnv(t)
+	o := e.signUp("olga@example.com", "Olga", "Owner")
+	e.team(o)
+	w := e.defaultWorkspace(o)
+	emile := e.join(o, "emile@example.com", "Émile", "Ørsted", org.Member)
+	_ = e.join(o, "eve@example.com", "Eve", "Other", org.Member)
+	for _, search := range []string{"Émile", "émile", "ÉMILE", "ørsted", "ØRSTED", "émile ør", "EMILE@"} {
+		got := must(e.ws.Candidates(e.ctx, o.Actor(), w, search))(t)
+		if len(got) != 1 || got[0].UserID != emile.ID {
+			t.Errorf("Candidates(%q) = %+v", search, got)
+		}
+		// The organization's list agrees.
+		pg := must(e.org.Members(e.ctx, o.Actor(), org.MemberQuery{Search: search}))(t)
+		if pg.Total != 1 || pg.Members[0].UserID != emile.ID {
+			t.Errorf("Members(%q) = %+v", search, pg)
+		}
+	}
+}
+
+// FuzzValidModels: never panics; what it accepts is a de-duplicated list of
+// names that match the model pattern, and accepting it again changes nothing.
+func FuzzValidModels(f *testing.F) {
+	f.Add("gpt-4o", "embed/v2", "gpt-4o")
+	f.Add("", "a b", "-x")
+	f.Add("org/model:v1.2", strings.Repeat("m", 100), strings.Repeat("m", 101))
+	f.Add("é", "a\x00", "A_b-c.d")
+	f.Fuzz(func(t *testing.T, a, b, c string) {
+		in := []string{a, b, c}
+		out, err := workspace.ValidModels("m", in)
+		if err != nil {
+			if apperr.Code(err) != "model.invalid" || out != nil {
+				t.Fatalf("ValidModels(%q) = %q, %v", in, out, err)
+			}
+			return
+		}
+		seen := map[string]bool{}
+		for _, m := range out {
+			if seen[m] || !slices.Contains(in, m) || len(m) == 0 || len(m) > 100 || strings.ContainsAny(m, " \t\n\x00") {
+				t.Fatalf("ValidModels(%q) = %q", in, out)
+			}
+			seen[m] = true
+		}
+		if len(seen) != len(out) {
+			t.Fatalf("duplicates in %q", out)
+		}
+		again, err := workspace.ValidModels("m", out)
+		if err != nil || !slices.Equal(again, out) {
+			t.Fatalf("ValidModels(ValidModels(%q)) = %q, %v", in, again, err)
+		}
+	})
 }

@@ -73,7 +73,7 @@ CREATE TABLE api_keys (
     grace_until    TEXT,
     rotated_from   TEXT
 );
-CREATE INDEX api_keys_ws ON api_keys(workspace_id, created_at);
+CREATE INDEX api_keys_ws ON api_keys(workspace_id, created_at DESC, id DESC);
 
 -- Limits per workspace and model ('' = the default for every model). NULL
 -- means no limit of the workspace's own: the organization's ceiling applies.
