@@ -186,6 +186,18 @@ func fits(ctx context.Context, q Querier, orgID string, ent plans.Entitlements, 
 	if !ent.AllowsMembers(members) {
 		return apperr.New("plan.too_many_members").With("Count", members).With("Max", ent.MaxMembers)
 	}
+	// A workspace limit above the new plan's ceiling would leave limits that
+	// can no longer be saved: lower them first.
+	var above int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(DISTINCT l.workspace_id) FROM workspace_limits l
+		JOIN workspaces w ON w.id = l.workspace_id WHERE w.org_id = ? AND
+		(l.requests_per_second > ? OR l.tokens_per_minute > ? OR l.tokens_per_month > ?)`,
+		orgID, ent.Rates.RequestsPerSecond, ent.Rates.TokensPerMinute, ent.Rates.TokensPerMonth).Scan(&above); err != nil {
+		return err
+	}
+	if above > 0 {
+		return apperr.New("plan.limits_above_ceiling").With("Count", above)
+	}
 	if !ent.MultiMemberWorkspaces {
 		var crowded int
 		err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT wm.workspace_id FROM workspace_members wm

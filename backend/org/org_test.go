@@ -821,3 +821,27 @@ func FuzzNormalizeName(f *testing.F) {
 		}
 	})
 }
+
+// Lowering the API plan below a workspace's limits is refused: the limits
+// could no longer be saved afterwards.
+func TestAPIDowngradeBelowWorkspaceLimitsIsRefused(t *testing.T) {
+	e := newEnv(t)
+	o := e.signUp("dora@example.com", "Dora", "Downgrade")
+	ok(t, func() error { _, err := e.org.SetPlans(e.ctx, o.Actor(), "free", "scale"); return err }())
+	rps := int64(50)
+	ws := e.defaultWorkspace(o)
+	if _, err := e.ws.SetLimits(e.ctx, o.Actor(), ws, workspace.LimitsInput{Rows: []workspace.LimitRow{{RequestsPerSecond: &rps}}}); err != nil {
+		t.Fatal(err)
+	}
+	before := e.snapshot()
+	_, err := e.org.SetPlans(e.ctx, o.Actor(), "free", "experiment")
+	if got := wantCode(t, err, "plan.limits_above_ceiling"); got != nil && got.Params["Count"] != 1 {
+		t.Errorf("params %v", got.Params)
+	}
+	e.unchanged(t, before)
+	rps = 1
+	if _, err := e.ws.SetLimits(e.ctx, o.Actor(), ws, workspace.LimitsInput{Rows: []workspace.LimitRow{{RequestsPerSecond: &rps}}}); err != nil {
+		t.Fatal(err)
+	}
+	ok(t, func() error { _, err := e.org.SetPlans(e.ctx, o.Actor(), "free", "experiment"); return err }())
+}

@@ -128,8 +128,8 @@ func (s *Service) keyAccess(ctx context.Context, tx *sql.Tx, a org.Actor, wsID s
 	if !x.keys() {
 		return org.ErrForbidden()
 	}
-	if w.ArchivedAt != nil {
-		return apperr.New("workspace.archived")
+	if err := live(w); err != nil {
+		return err
 	}
 	if issuing && s.RecentAuth != nil {
 		return s.RecentAuth(ctx, tx, a)
@@ -319,6 +319,9 @@ func (s *Service) VerifyKey(ctx context.Context, secret string) (KeyUse, error) 
 		return KeyUse{}, apperr.New("key.invalid")
 	}
 	_ = json.Unmarshal([]byte(models), &u.AllowedModels)
-	_, err = s.DB.ExecContext(ctx, `UPDATE api_keys SET last_used_at = ? WHERE id = ?`, ts(now), u.KeyID)
+	// Last use to the minute is what the list shows; writing it on every
+	// request would make each verification a write.
+	_, err = s.DB.ExecContext(ctx, `UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)`,
+		ts(now), u.KeyID, ts(now.Add(-time.Minute)))
 	return u, err
 }

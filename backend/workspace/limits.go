@@ -93,10 +93,14 @@ func (s *Service) SetLimits(ctx context.Context, a org.Actor, wsID string, in Li
 	}
 	var out Limits
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if _, _, err := s.open(ctx, tx, a, wsID); err != nil {
+		w, _, err := s.open(ctx, tx, a, wsID)
+		if err != nil {
 			return err
 		}
 		if _, err := org.Authorize(ctx, tx, a, org.LimitsManage); err != nil {
+			return err
+		}
+		if err := live(w); err != nil {
 			return err
 		}
 		before, err := s.limits(ctx, tx, a.OrgID, wsID)

@@ -99,6 +99,9 @@ func (s *Service) AddMember(ctx context.Context, a org.Actor, wsID, userID, role
 		if !x.manage() {
 			return org.ErrForbidden()
 		}
+		if err := live(w); err != nil {
+			return err
+		}
 		var email string
 		if err := tx.QueryRowContext(ctx, `SELECT u.email FROM org_members m JOIN users u ON u.id = m.user_id
 			WHERE m.org_id = ? AND m.user_id = ?`, a.OrgID, userID).Scan(&email); err == sql.ErrNoRows {

@@ -52,7 +52,11 @@ func (s *Service) AddResource(ctx context.Context, a org.Actor, wsID, kind, rawN
 	}
 	r := Resource{ID: newID(), Kind: kind, Name: name, SizeBytes: size, CreatedAt: s.now()}
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if _, _, err := s.open(ctx, tx, a, wsID); err != nil {
+		w, _, err := s.open(ctx, tx, a, wsID)
+		if err != nil {
+			return err
+		}
+		if err := live(w); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO resources(id, workspace_id, kind, name, size_bytes, created_by, created_at)

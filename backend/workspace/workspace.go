@@ -109,6 +109,15 @@ func (s *Service) open(ctx context.Context, q org.Querier, a org.Actor, wsID str
 
 func notFound() error { return apperr.New("workspace.not_found") }
 
+// live refuses changes to an archived workspace's contents: archiving
+// freezes it until it is restored.
+func live(w Workspace) error {
+	if w.ArchivedAt != nil {
+		return apperr.New("workspace.archived")
+	}
+	return nil
+}
+
 const wsCols = `w.id, w.name, w.description, w.archived_at, w.created_at,
 	COALESCE((SELECT role FROM workspace_members WHERE workspace_id = w.id AND user_id = ?), ''),
 	(SELECT COUNT(*) FROM workspace_members WHERE workspace_id = w.id),

@@ -392,6 +392,11 @@ func TestArchiveAndRestoreWorkspace(t *testing.T) {
 	wantCode(t, err, "workspace.archived")
 	_, err = e.ws.RotateKey(e.ctx, o.Actor(), w.ID, k.ID, time.Hour)
 	wantCode(t, err, "workspace.archived")
+	// Archiving freezes the contents too, until the workspace is restored.
+	_, err = e.ws.AddResource(e.ctx, o.Actor(), w.ID, "file", "late.jsonl", 10)
+	wantCode(t, err, "workspace.archived")
+	_, err = e.ws.SetLimits(e.ctx, o.Actor(), w.ID, workspace.LimitsInput{})
+	wantCode(t, err, "workspace.archived")
 	e.unchanged(t, before)
 	// Archived workspaces are listed only on request, and are never current.
 	if list := must(e.ws.List(e.ctx, o.Actor(), false))(t); slices.ContainsFunc(list, func(x workspace.Workspace) bool { return x.ID == w.ID }) {
