@@ -47,12 +47,11 @@ func (s *Service) now() time.Time {
 // ts formats a stored timestamp with a fixed width, so that SQL compares and
 // sorts the strings in time order (RFC3339Nano drops trailing zeros: there
 // "…:53Z" sorts after "…:53.25Z").
-func ts(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z07:00") }
-
-func parseTS(s string) time.Time {
-	t, _ := time.Parse(time.RFC3339Nano, s)
-	return t
-}
+// ts and parseTS read and write timestamp columns.
+var (
+	ts      = store.Timestamp
+	parseTS = store.ParseTime
+)
 
 func parseTSPtr(s sql.NullString) *time.Time {
 	if !s.Valid || s.String == "" {

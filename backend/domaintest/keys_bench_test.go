@@ -1,4 +1,4 @@
-package workspace_test
+package domaintest_test
 
 import (
 	"crypto/sha256"
@@ -85,29 +85,6 @@ func BenchmarkKeysPage(b *testing.B) {
 			return 0, err
 		})
 	})
-}
-
-// timePages runs page b.N times and reports the 50th and 95th percentile
-// of the per-call latency.
-func timePages(b *testing.B, page func() (int, error)) {
-	b.Helper()
-	ds := make([]time.Duration, 0, b.N)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for range b.N {
-		t0 := time.Now()
-		n, err := page()
-		ds = append(ds, time.Since(t0))
-		if err != nil {
-			b.Fatal(err)
-		}
-		if n > 50 {
-			b.Fatalf("page of %d", n)
-		}
-	}
-	b.StopTimer()
-	b.ReportMetric(float64(percentile(ds, 50))/float64(time.Millisecond), "p50-ms")
-	b.ReportMetric(float64(percentile(ds, 95))/float64(time.Millisecond), "p95-ms")
 }
 
 // BenchmarkCandidates is the people picker of a workspace in an organization

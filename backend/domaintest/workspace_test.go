@@ -1,4 +1,4 @@
-package workspace_test
+package domaintest_test
 
 import (
 	"bytes"
@@ -31,7 +31,7 @@ var seesW = [columns]bool{true, true, false, false, true, true, true}
 // members, deleting resources). Archiving, deleting and limits stay with
 // Owners and Admins; creating workspaces too.
 // The organization actions' matrix is in backend/org/org_test.go.
-func TestPermissionMatrix(t *testing.T) {
+func TestWorkspacePermissionMatrix(t *testing.T) {
 	limits := workspace.LimitsInput{Rows: []workspace.LimitRow{{Model: "", RequestsPerSecond: ptr(1)}}}
 	//                                owner admin billing member  member+ws  member+ws  billing+ws
 	//                                                            -member    -admin     -member

@@ -1,10 +1,8 @@
-package org_test
+package domaintest_test
 
 // The test environment shared by this package's tests and benchmarks: a real
 // SQLite file in a temporary directory, the real audit log, and people made
 // the way the app makes them (sign-up, invitations). No mocks.
-//
-// backend/workspace/env_test.go is the same file for that package's tests.
 
 import (
 	"context"

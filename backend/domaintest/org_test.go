@@ -1,4 +1,4 @@
-package org_test
+package domaintest_test
 
 import (
 	"encoding/json"
@@ -27,7 +27,7 @@ import (
 // Billing only subscriptions (SetPlans); Member nothing but reading the
 // organization. Workspace membership changes nothing here.
 // The workspace actions' matrix is in backend/workspace/workspace_test.go.
-func TestPermissionMatrix(t *testing.T) {
+func TestOrgPermissionMatrix(t *testing.T) {
 	//                                owner admin billing member  member+ws  member+ws  billing+ws
 	//                                                            -member    -admin     -member
 	rows := []matrixRow{

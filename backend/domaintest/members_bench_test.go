@@ -1,4 +1,4 @@
-package org_test
+package domaintest_test
 
 import (
 	"testing"
