@@ -13,6 +13,7 @@ import (
 	"admin-console/backend/apperr"
 	"admin-console/backend/audit"
 	"admin-console/backend/org"
+	"admin-console/backend/plans"
 	"admin-console/backend/store"
 )
 
@@ -103,10 +104,11 @@ func (s *Service) draft(ctx context.Context, tx *sql.Tx, orgID string, start, en
 	}
 	inv.Buyer, inv.Language = buyer, lang
 	inv.VATRegime, inv.VATRateBP = DecideVAT(buyer.Country, buyer.TaxID)
-	if seat, ok := s.prices().Seat(chatPlan, inv.Currency, start); ok {
-		inv.Lines = append(inv.Lines, Line{Kind: "seats", Item: "seat:" + chatPlan, Quantity: members, Unit: "seat",
-			UnitPrice: seat.Monthly, Amount: members * seat.Monthly})
+	seats, err := s.seatLines(ctx, tx, orgID, chatPlan, members, inv.Currency, start, end)
+	if err != nil {
+		return Invoice{}, err
 	}
+	inv.Lines = append(inv.Lines, seats...)
 	usage, err := s.usageLines(ctx, tx, orgID, inv.Currency, start, end)
 	if err != nil {
 		return Invoice{}, err
@@ -114,6 +116,49 @@ func (s *Service) draft(ctx context.Context, tx *sql.Tx, orgID string, start, en
 	inv.Lines = append(inv.Lines, usage...)
 	inv.totals()
 	return inv, nil
+}
+
+// seatLines bills the chat plan's seats for the period: monthly seats every
+// month, annual seats on the invoice of the month their year starts, and
+// prorated upgrade charges not yet billed. An organization put on a plan
+// without a subscription (by the operator) pays its members monthly.
+func (s *Service) seatLines(ctx context.Context, tx *sql.Tx, orgID, chatPlan string, members int64, currency string, start, end time.Time) ([]Line, error) {
+	sub, err := s.subscription(ctx, tx, orgID, plans.Chat)
+	if err != nil {
+		return nil, err
+	}
+	var lines []Line
+	switch {
+	case sub.PeriodEnd.IsZero():
+		if p, ok := s.prices().Seat(chatPlan, currency, start); ok {
+			lines = append(lines, Line{Kind: "seats", Item: "seat:" + chatPlan + ":month", Quantity: members, Unit: "seat",
+				UnitPrice: p.Monthly, Amount: members * p.Monthly})
+		}
+	case sub.Interval == Monthly || (!sub.PeriodStart.Before(start) && sub.PeriodStart.Before(end)):
+		if p, ok := s.prices().Seat(sub.Plan, currency, sub.PeriodStart); ok {
+			unit := p.Monthly
+			if sub.Interval == Annual {
+				unit = p.Annual
+			}
+			lines = append(lines, Line{Kind: "seats", Item: "seat:" + sub.Plan + ":" + sub.Interval, Quantity: sub.Seats,
+				Unit: "seat", UnitPrice: unit, Amount: sub.Seats * unit})
+		}
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT item, quantity, amount FROM pending_charges WHERE org_id = ? AND currency = ?
+		AND invoice_id IS NULL ORDER BY created_at`, orgID, currency)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var l Line
+		if err := rows.Scan(&l.Item, &l.Quantity, &l.Amount); err != nil {
+			return nil, err
+		}
+		l.Kind, l.Unit = "proration", "seat"
+		lines = append(lines, l)
+	}
+	return lines, rows.Err()
 }
 
 // totals sums the lines and adds the VAT: the lines always add up to the
@@ -231,6 +276,12 @@ func (s *Service) insert(ctx context.Context, tx *sql.Tx, orgID string, inv *Inv
 		store.Timestamp(inv.IssuedAt), store.Timestamp(inv.DueAt), store.Timestamp(inv.PeriodStart), store.Timestamp(inv.PeriodEnd),
 		inv.Currency, inv.Subtotal, inv.VAT, inv.Total, inv.VATRateBP, inv.VATRegime, string(buyer), string(seller), inv.Language); err != nil {
 		return err
+	}
+	if inv.Kind == "invoice" {
+		if _, err := tx.ExecContext(ctx, `UPDATE pending_charges SET invoice_id = ? WHERE org_id = ? AND currency = ?
+			AND invoice_id IS NULL`, inv.ID, orgID, inv.Currency); err != nil {
+			return err
+		}
 	}
 	for i, l := range inv.Lines {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO invoice_lines(invoice_id, position, kind, item, quantity, unit, unit_price, amount)

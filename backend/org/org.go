@@ -148,12 +148,8 @@ func (s *Service) Rename(ctx context.Context, a Actor, raw string) (Organization
 // prices and proration arrives with billing; until then tests and the demo
 // data set plans here. A plan that cannot hold what is in use is refused.
 func (s *Service) SetPlans(ctx context.Context, a Actor, chatPlan, apiPlan string) (Organization, error) {
-	ent, err := plans.For(chatPlan, apiPlan)
-	if err != nil {
-		return Organization{}, apperr.Field("plan", "plan.unknown")
-	}
 	var out Organization
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		role, err := Authorize(ctx, tx, a, SubscriptionsEdit)
 		if err != nil {
 			return err
@@ -162,10 +158,7 @@ func (s *Service) SetPlans(ctx context.Context, a Actor, chatPlan, apiPlan strin
 		if err != nil {
 			return err
 		}
-		if err := fits(ctx, tx, a.OrgID, ent, before.MemberCount); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE organizations SET chat_plan = ?, api_plan = ? WHERE id = ?`, chatPlan, apiPlan, a.OrgID); err != nil {
+		if err := ApplyPlans(ctx, tx, a.OrgID, chatPlan, apiPlan); err != nil {
 			return err
 		}
 		if err := s.Audit.Record(ctx, tx, audit.Event{ActorID: a.UserID, Action: "plan.changed", TargetType: "organization",
@@ -178,6 +171,25 @@ func (s *Service) SetPlans(ctx context.Context, a Actor, chatPlan, apiPlan strin
 		return err
 	})
 	return out, err
+}
+
+// ApplyPlans puts an organization on plans inside the caller's transaction
+// (subscriptions, the operator), refusing plans below what it uses. The
+// caller authorizes and audits.
+func ApplyPlans(ctx context.Context, tx *sql.Tx, orgID, chatPlan, apiPlan string) error {
+	ent, err := plans.For(chatPlan, apiPlan)
+	if err != nil {
+		return apperr.Field("plan", "plan.unknown")
+	}
+	var members int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM org_members WHERE org_id = ?`, orgID).Scan(&members); err != nil {
+		return err
+	}
+	if err := fits(ctx, tx, orgID, ent, members); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE organizations SET chat_plan = ?, api_plan = ? WHERE id = ?`, chatPlan, apiPlan, orgID)
+	return err
 }
 
 // fits refuses plans below what the organization uses.
@@ -269,19 +281,12 @@ func newID() string { return uuid.Must(uuid.NewV7()).String() }
 // SetPlansAsOperator puts an organization on plans for the platform operator
 // (the `set-plan` command), without a member acting: billing will replace it.
 func (s *Service) SetPlansAsOperator(ctx context.Context, orgID, chatPlan, apiPlan string) error {
-	ent, err := plans.For(chatPlan, apiPlan)
-	if err != nil {
-		return apperr.Field("plan", "plan.unknown")
-	}
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		before, err := s.load(ctx, tx, orgID, "")
 		if err != nil {
 			return err
 		}
-		if err := fits(ctx, tx, orgID, ent, before.MemberCount); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE organizations SET chat_plan = ?, api_plan = ? WHERE id = ?`, chatPlan, apiPlan, orgID); err != nil {
+		if err := ApplyPlans(ctx, tx, orgID, chatPlan, apiPlan); err != nil {
 			return err
 		}
 		return s.Audit.Record(ctx, tx, audit.Event{ActorID: "operator", Action: "plan.changed", TargetType: "organization",

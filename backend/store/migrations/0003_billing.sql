@@ -104,3 +104,33 @@ CREATE TRIGGER invoices_immutable BEFORE UPDATE OF org_id, kind, number, correct
     ON invoices BEGIN SELECT RAISE(ABORT, 'issued invoices are immutable'); END;
 CREATE TRIGGER invoice_lines_immutable BEFORE UPDATE ON invoice_lines
     BEGIN SELECT RAISE(ABORT, 'issued invoices are immutable'); END;
+
+-- One subscription per organization and product. Entitlements follow the
+-- plan columns of organizations; a downgrade waits in scheduled_* until the
+-- period ends.
+CREATE TABLE subscriptions (
+    org_id             TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    product            TEXT NOT NULL CHECK (product IN ('chat','api')),
+    plan               TEXT NOT NULL,
+    interval           TEXT NOT NULL CHECK (interval IN ('month','year')),
+    seats              INTEGER NOT NULL CHECK (seats >= 0),
+    period_start       TEXT NOT NULL,
+    period_end         TEXT NOT NULL,
+    scheduled_plan     TEXT,
+    scheduled_interval TEXT,
+    scheduled_seats    INTEGER,
+    PRIMARY KEY (org_id, product)
+);
+
+-- Prorated charges of upgrades, billed on the next invoice.
+CREATE TABLE pending_charges (
+    id          TEXT PRIMARY KEY,
+    org_id      TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    created_at  TEXT NOT NULL,
+    item        TEXT NOT NULL,
+    quantity    INTEGER NOT NULL,
+    amount      INTEGER NOT NULL,
+    currency    TEXT NOT NULL,
+    invoice_id  TEXT
+);
+CREATE INDEX pending_charges_org ON pending_charges(org_id, invoice_id);
