@@ -239,6 +239,7 @@ func (s *Service) add(ctx context.Context, tx *sql.Tx, orgID string, records []R
 	}
 	known := newOwnership(ctx, tx, orgID)
 	res := ImportResult{Read: len(records)}
+	touched := map[string]bool{}
 	for i, r := range records {
 		if err := known.check(r, i+1); err != nil {
 			return ImportResult{}, err
@@ -260,6 +261,7 @@ func (s *Service) add(ctx context.Context, tx *sql.Tx, orgID string, records []R
 			continue
 		}
 		res.Added++
+		touched[r.WorkspaceID] = true
 		if _, err := tx.ExecContext(ctx, `INSERT INTO usage_daily(org_id, day, workspace_id, api_key_id, model, currency,
 			requests, input_tokens, output_tokens, cost_micros) VALUES (?,?,?,?,?,?,?,?,?,?)
 			ON CONFLICT(org_id, day, workspace_id, api_key_id, model, currency) DO UPDATE SET
@@ -270,7 +272,7 @@ func (s *Service) add(ctx context.Context, tx *sql.Tx, orgID string, records []R
 			return ImportResult{}, err
 		}
 	}
-	return res, nil
+	return res, s.checkAlerts(ctx, tx, orgID, touched)
 }
 
 // ownership caches which workspaces and keys belong to the organization, so

@@ -134,3 +134,19 @@ CREATE TABLE pending_charges (
     invoice_id  TEXT
 );
 CREATE INDEX pending_charges_org ON pending_charges(org_id, invoice_id);
+
+-- Spending: the organization's time zone decides when a month starts.
+ALTER TABLE organizations ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC';
+
+-- Alerts at 50, 80 and 100 % of a monthly spend limit, once per month each;
+-- scope is 'org' or a workspace ID. At 100 % the scope is over its limit.
+CREATE TABLE spend_alerts (
+    org_id    TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    scope     TEXT NOT NULL,
+    month     TEXT NOT NULL,
+    threshold INTEGER NOT NULL CHECK (threshold IN (50, 80, 100)),
+    spent     INTEGER NOT NULL,
+    spend_limit INTEGER NOT NULL,
+    at        TEXT NOT NULL,
+    PRIMARY KEY (org_id, scope, month, threshold)
+);
