@@ -75,7 +75,9 @@ var locales = func() map[string]*locale {
 		"pt-BR": {symbolFirst: true, symbolSep: nbsp, percentSign: "%",
 			months: [12]string{"janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro", "dezembro"},
 			date:   func(d, m, y string) string { return d + " de " + m + " de " + y }},
-		"ar": {rtl: true, symbolSep: nbsp, percentSign: "\u066a",
+		// A plain space: folio v0.11.0 drops a no-break space at a change of
+		// font, and Arabic digits and "€" come from different fonts.
+		"ar": {rtl: true, symbolSep: " ", percentSign: "\u066a",
 			months: [12]string{"يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"},
 			date:   func(d, m, y string) string { return d + " " + m + " " + y }},
 	}
@@ -234,7 +236,7 @@ func (l *locale) Country(code string) string {
 		return ""
 	}
 	r, err := language.ParseRegion(code)
-	if err != nil {
+	if err != nil || !r.IsCountry() {
 		return code
 	}
 	if name := display.Regions(l.tag).Name(r); name != "" {

@@ -67,14 +67,18 @@ func luhnCheckDigit(s string) int { return (10 - luhnSum(s+"0")%10) % 10 }
 // check digit (pure system, as used by the German USt-IdNr. and the
 // Croatian OIB).
 func mod11_10Valid(s string) bool {
-	check := 10
+	p := 10
 	for i := 0; i < len(s); i++ {
-		if check == 0 {
-			check = 10
+		sum := (p + dig(s, i)) % 10
+		if sum == 0 {
+			sum = 10
 		}
-		check = (check*2%11 + dig(s, i)) % 10
+		if i == len(s)-1 {
+			return sum == 1
+		}
+		p = sum * 2 % 11
 	}
-	return check == 1
+	return false
 }
 
 // mod97 is the remainder of s (digits and upper-case letters, letters

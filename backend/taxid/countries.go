@@ -57,3 +57,6 @@ func IsEU(country string) bool { return euMembers[canonCountry(country)] }
 func canonCountry(country string) string {
 	return asciiUpper(strings.TrimSpace(country))
 }
+
+// IsCountry reports whether country is an ISO 3166-1 alpha-2 code.
+func IsCountry(country string) bool { return iso3166[canonCountry(country)] }

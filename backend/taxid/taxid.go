@@ -75,18 +75,17 @@ func Validate(country, raw string) (string, error) {
 	if !iso3166[c] {
 		return "", apperr.Field(field, CodeUnsupportedCountry)
 	}
-	invalid := apperr.Field(field, CodeInvalid).With("Country", c)
-	if len(n) > maxLen {
-		return "", invalid
-	}
 	r, ok := rules[c]
 	if !ok {
 		r = generic
 	}
 	p, body := r.split(n)
+	if len(n) > maxLen {
+		return "", apperr.Field(field, CodeInvalid).With("Country", c)
+	}
 	canon, ok := r.check(body)
 	if !ok {
-		return "", invalid
+		return "", apperr.Field(field, CodeInvalid).With("Country", c)
 	}
 	return p + canon, nil
 }
