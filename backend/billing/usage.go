@@ -237,9 +237,27 @@ func (s *Service) add(ctx context.Context, tx *sql.Tx, orgID string, records []R
 	if err := tx.QueryRowContext(ctx, `SELECT currency FROM organizations WHERE id = ?`, orgID).Scan(&currency); err != nil {
 		return ImportResult{}, err
 	}
+	var err error
 	known := newOwnership(ctx, tx, orgID)
 	res := ImportResult{Read: len(records)}
 	touched := map[string]bool{}
+	days := map[dayKey]daySum{}
+	// Prepared once: an import may hold a million records.
+	insertRecord, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO usage_records(org_id, record_key, at, workspace_id,
+		api_key_id, model, input_tokens, output_tokens, requests, currency, cost_micros) VALUES (?,?,?,?,?,?,?,?,?,?,?)`)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	defer insertRecord.Close()
+	addToDay, err := tx.PrepareContext(ctx, `INSERT INTO usage_daily(org_id, day, workspace_id, api_key_id, model, currency,
+		requests, input_tokens, output_tokens, cost_micros) VALUES (?,?,?,?,?,?,?,?,?,?)
+		ON CONFLICT(org_id, day, workspace_id, api_key_id, model, currency) DO UPDATE SET
+		requests = requests + excluded.requests, input_tokens = input_tokens + excluded.input_tokens,
+		output_tokens = output_tokens + excluded.output_tokens, cost_micros = cost_micros + excluded.cost_micros`)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	defer addToDay.Close()
 	for i, r := range records {
 		if err := known.check(r, i+1); err != nil {
 			return ImportResult{}, err
@@ -249,9 +267,7 @@ func (s *Service) add(ctx context.Context, tx *sql.Tx, orgID string, records []R
 			return ImportResult{}, apperr.Field("file", "usage.unknown_model").With("Line", i+1).With("Model", r.Model)
 		}
 		cost := price.CostMicros(r.InputTokens, r.OutputTokens)
-		inserted, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO usage_records(org_id, record_key, at, workspace_id, api_key_id,
-			model, input_tokens, output_tokens, requests, currency, cost_micros) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
-			orgID, r.key(), store.Timestamp(r.Time), r.WorkspaceID, r.APIKeyID, r.Model, r.InputTokens, r.OutputTokens,
+		inserted, err := insertRecord.ExecContext(ctx, orgID, r.key(), store.Timestamp(r.Time), r.WorkspaceID, r.APIKeyID, r.Model, r.InputTokens, r.OutputTokens,
 			r.Requests, currency, cost)
 		if err != nil {
 			return ImportResult{}, err
@@ -262,18 +278,23 @@ func (s *Service) add(ctx context.Context, tx *sql.Tx, orgID string, records []R
 		}
 		res.Added++
 		touched[r.WorkspaceID] = true
-		if _, err := tx.ExecContext(ctx, `INSERT INTO usage_daily(org_id, day, workspace_id, api_key_id, model, currency,
-			requests, input_tokens, output_tokens, cost_micros) VALUES (?,?,?,?,?,?,?,?,?,?)
-			ON CONFLICT(org_id, day, workspace_id, api_key_id, model, currency) DO UPDATE SET
-			requests = requests + excluded.requests, input_tokens = input_tokens + excluded.input_tokens,
-			output_tokens = output_tokens + excluded.output_tokens, cost_micros = cost_micros + excluded.cost_micros`,
-			orgID, r.Time.UTC().Format("2006-01-02"), r.WorkspaceID, r.APIKeyID, r.Model, currency,
-			r.Requests, r.InputTokens, r.OutputTokens, cost); err != nil {
+		d := days[dayKey{r.Time.UTC().Format("2006-01-02"), r.WorkspaceID, r.APIKeyID, r.Model}]
+		d.requests, d.input, d.output, d.cost = d.requests+r.Requests, d.input+r.InputTokens, d.output+r.OutputTokens, d.cost+cost
+		days[dayKey{r.Time.UTC().Format("2006-01-02"), r.WorkspaceID, r.APIKeyID, r.Model}] = d
+	}
+	// One rollup write per day, workspace, key and model, not per record.
+	for k, d := range days {
+		if _, err := addToDay.ExecContext(ctx, orgID, k.day, k.workspace, k.key, k.model, currency,
+			d.requests, d.input, d.output, d.cost); err != nil {
 			return ImportResult{}, err
 		}
 	}
 	return res, s.checkAlerts(ctx, tx, orgID, touched)
 }
+
+type dayKey struct{ day, workspace, key, model string }
+
+type daySum struct{ requests, input, output, cost int64 }
 
 // ownership caches which workspaces and keys belong to the organization, so
 // an import of a million records asks the database once per ID.
