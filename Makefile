@@ -13,7 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages: to build (GTK 3, WebKitGTK 4.1) and to test (a headless
 # desktop with a keychain, a browser engine for Playwright, screenshot tools).
 APT_BUILD := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev
-APT_TEST := xvfb xauth dbus-x11 gnome-keyring xdotool imagemagick chromium sqlite3 fonts-noto-core
+APT_TEST := xvfb xauth dbus-x11 gnome-keyring xdotool imagemagick chromium sqlite3 fonts-noto-core poppler-utils
 
 export PATH := $(CURDIR)/.bin:$(PATH)
 
@@ -55,7 +55,8 @@ deps: deps-test frontend/node_modules/.installed
 test: deps build test-go test-frontend test-e2e test-smoke
 
 test-go: deps-test
-	ADMIN_CONSOLE_REQUIRE_KEYCHAIN=1 scripts/with-desktop.sh go test -race -count=1 -tags $(TAGS) ./...
+	ADMIN_CONSOLE_REQUIRE_KEYCHAIN=1 ADMIN_CONSOLE_REQUIRE_TOOLS=1 ADMIN_CONSOLE_KEEP_INVOICES=1 \
+		scripts/with-desktop.sh go test -race -count=1 -tags $(TAGS) ./...
 
 test-frontend: frontend/node_modules/.installed
 	cd frontend && npm run check && npm test

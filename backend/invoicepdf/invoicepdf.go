@@ -137,6 +137,10 @@ const (
 	sizeTitle = 22
 	marginX   = 50
 	marginY   = 46
+	// The footer is drawn below the content area: its rule, then two lines.
+	marginBottom = 66
+	footerRule   = 50
+	sizeFooter   = 7.5
 )
 
 // Render writes doc as a PDF/A-3b file to w, with labels as the layout's
@@ -218,7 +222,7 @@ func (r *renderer) title() string {
 
 func (r *renderer) build() *document.Document {
 	d := document.NewDocument(document.PageSizeA4)
-	d.SetMargins(layout.Margins{Top: marginY, Right: marginX, Bottom: marginY - 16, Left: marginX})
+	d.SetMargins(layout.Margins{Top: marginY, Right: marginX, Bottom: marginBottom, Left: marginX})
 	d.Info.Title = strings.TrimSpace(r.title() + " " + r.doc.Number)
 	d.Info.Author = r.doc.Seller.Name
 	d.Info.Subject = r.doc.Buyer.Name
@@ -228,7 +232,14 @@ func (r *renderer) build() *document.Document {
 	// gives the same bytes.
 	d.Info.CreationDate = r.doc.IssueDate
 	d.Info.ModDate = r.doc.IssueDate
+	// PDF/A-3b: every font embedded, XMP identification, sRGB output
+	// intent; part 3 also allows the Factur-X XML attachment later.
 	d.SetPdfA(document.PdfAConfig{Level: document.PdfA3B})
+	// No /ActualText spans around shaped Arabic words: poppler (pdftotext,
+	// Evince, Okular) lays an ActualText string out left to right and then
+	// reverses it, extracting "ةروتاف" for "فاتورة". Without them the
+	// ToUnicode map of the shaped glyphs (Arabic Presentation Forms, which
+	// NFKC folds back to letters) gives the words in reading order.
 	d.SetActualText(false)
 
 	d.Add(r.header())
@@ -241,7 +252,7 @@ func (r *renderer) build() *document.Document {
 	if r.doc.PaymentTerms != "" {
 		d.Add(r.payment())
 	}
-	d.SetFooterElement(r.footer)
+	d.SetFooter(r.footer)
 	return d
 }
 
@@ -402,7 +413,7 @@ func (r *renderer) parties() layout.Element {
 
 // lineTable: description at the start, the figures aligned at the end.
 func (r *renderer) lineTable() layout.Element {
-	t := r.table(35, 19, 20, 8, 18)
+	t := r.table(33, 19, 20, 10, 18)
 	rule := layout.SolidBorder(0.6, colorRule)
 	head := t.AddHeaderRow()
 	for i, h := range []string{r.labels.Description, r.labels.Quantity, r.labels.UnitPrice, r.labels.VATRate, r.labels.Amount} {
@@ -517,18 +528,55 @@ func (r *renderer) pageText(page, pages int) (string, error) {
 	return b.String(), err
 }
 
-// footer: seller, number and "Page n of m" under a rule on every page.
-func (r *renderer) footer(ctx document.PageContext) layout.Element {
+// footer draws, under a rule at the foot of every page, "Page n of m" and
+// the seller and number, centered.
+//
+// It draws the words of laid-out paragraphs itself rather than using
+// Document.SetFooterElement: folio v0.11.0 renders element footers with
+// /ActualText spans even after SetActualText(false), and poppler reverses
+// Arabic words that carry /ActualText (pdftotext gave "ةحفص" for "صفحة").
+func (r *renderer) footer(ctx document.PageContext, p *document.Page) {
 	page, _ := r.pageText(ctx.PageIndex+1, ctx.TotalPages) // checked in newRenderer
-	parts := []string{}
-	for _, s := range []string{r.doc.Seller.Name, r.doc.Number, page} {
+	var ids []string
+	for _, s := range []string{r.doc.Seller.Name, r.doc.Number} {
 		if s != "" {
-			parts = append(parts, s)
+			ids = append(ids, s)
 		}
 	}
-	div := layout.NewDiv()
-	div.Add(r.paragraph(strings.Join(parts, "  ·  "), r.regular, 7.5, colorMuted, layout.AlignCenter))
-	div.SetBorders(layout.CellBorders{Top: layout.SolidBorder(0.6, colorRule)})
-	div.SetPaddingAll(layout.Padding{Top: 6})
-	return div
+	width := document.PageSizeA4.Width - 2*marginX
+	p.AddLine(marginX, footerRule, marginX+width, footerRule, 0.6, rgb(colorRule))
+	r.drawCentered(p, page, footerRule-11, width)
+	r.drawCentered(p, strings.Join(ids, "  ·  "), footerRule-21, width)
 }
+
+// drawCentered sets text on one line at baseline y, centered in the content
+// width, words in visual order as folio's layout shaped and ordered them.
+func (r *renderer) drawCentered(p *document.Page, text string, y, width float64) {
+	para := r.paragraph(text, r.regular, sizeFooter, colorMuted, layout.AlignCenter)
+	lines := para.Layout(width)
+	if len(lines) == 0 {
+		return
+	}
+	words := lines[0].Words
+	total := 0.0
+	for i, w := range words {
+		total += w.Width
+		if i < len(words)-1 {
+			total += w.SpaceAfter
+		}
+	}
+	s := p.ContentStream()
+	s.SaveState()
+	c := rgb(colorMuted)
+	s.SetFillColorRGB(c[0], c[1], c[2])
+	x := marginX + (width-total)/2
+	for _, w := range words {
+		if w.Embedded != nil && w.Text != "" {
+			p.AddTextEmbedded(w.Text, w.Embedded, w.FontSize, x, y)
+		}
+		x += w.Width + w.SpaceAfter
+	}
+	s.RestoreState()
+}
+
+func rgb(c layout.Color) [3]float64 { return [3]float64{c.R, c.G, c.B} }

@@ -171,39 +171,48 @@ func fold(s string) string {
 	return spaces.ReplaceAllString(s, " ")
 }
 
-func TestRenderAllLanguages(t *testing.T) {
-	keep := os.Getenv("ADMIN_CONSOLE_KEEP_INVOICES") == "1"
-	var outDir string
-	if keep {
-		outDir = filepath.Join("..", "..", "test-output", "invoices")
-		if err := os.MkdirAll(outDir, 0o755); err != nil {
-			t.Fatal(err)
-		}
+// keepPDF saves the PDF and its pages as PNG (pdftoppm -png -r 60) in
+// test-output/invoices/ when ADMIN_CONSOLE_KEEP_INVOICES=1, for a person to look at.
+func keepPDF(t *testing.T, name string, pdf []byte) {
+	t.Helper()
+	if os.Getenv("ADMIN_CONSOLE_KEEP_INVOICES") != "1" {
+		return
 	}
+	dir := filepath.Join("..", "..", "test-output", "invoices")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	base := filepath.Join(dir, name)
+	if err := os.WriteFile(base+".pdf", pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ppm := requireTool(t, "pdftoppm")
+	if out, err := exec.Command(ppm, "-png", "-r", "60", base+".pdf", base).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v: %s", err, out)
+	}
+}
+
+func render(t testing.TB, doc Document, labels Labels) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Render(&buf, doc, labels); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestRenderAllLanguages(t *testing.T) {
 	for _, lang := range Languages {
 		t.Run(lang, func(t *testing.T) {
 			doc, labels := sample(lang), labelsFor[lang]
-			var buf bytes.Buffer
-			if err := Render(&buf, doc, labels); err != nil {
-				t.Fatal(err)
-			}
-			pdf := buf.Bytes()
+			pdf := render(t, doc, labels)
 			if !bytes.HasPrefix(pdf, []byte("%PDF-1.7")) {
 				t.Fatalf("not a PDF 1.7 file: %q", pdf[:min(16, len(pdf))])
 			}
 			if !bytes.Contains(pdf, []byte("<pdfaid:part>3</pdfaid:part>")) {
 				t.Error("no PDF/A-3 identification in the XMP metadata")
 			}
-			if keep {
-				base := filepath.Join(outDir, "invoice-"+lang)
-				if err := os.WriteFile(base+".pdf", pdf, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				ppm := requireTool(t, "pdftoppm")
-				if out, err := exec.Command(ppm, "-png", "-r", "60", base+".pdf", base).CombinedOutput(); err != nil {
-					t.Fatalf("pdftoppm: %v: %s", err, out)
-				}
-			}
+			keepPDF(t, "invoice-"+lang, pdf)
 
 			text := pdfText(t, pdf)
 			total := samples[lang].total
@@ -241,6 +250,138 @@ func TestRenderAllLanguages(t *testing.T) {
 					}
 				}
 			}
+		})
+	}
+}
+
+func TestCreditNoteVoid(t *testing.T) {
+	doc := sample("en")
+	doc.Kind, doc.Number, doc.Status = "credit_note", "CN-2026-000004", "void"
+	for i := range doc.Lines {
+		doc.Lines[i].Quantity, doc.Lines[i].Amount = -doc.Lines[i].Quantity, -doc.Lines[i].Amount
+	}
+	doc.Subtotal, doc.VAT, doc.Total = -doc.Subtotal, -doc.VAT, -doc.Total
+	pdf := render(t, doc, labelsFor["en"])
+	keepPDF(t, "credit-note-en", pdf)
+	text := pdfText(t, pdf)
+	for _, want := range []string{"Credit note", "CN-2026-000004", "VOID", "-€1,613.70", "-48 seats", "-€1,200.00"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("%q not in the extracted text:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "Due date") || strings.Contains(text, "Invoice ") {
+		t.Errorf("a credit note shows no due date and no invoice title:\n%s", text)
+	}
+}
+
+func TestPaidStamp(t *testing.T) {
+	for _, lang := range []string{"de", "ar"} {
+		doc := sample(lang)
+		doc.Status = "paid"
+		pdf := render(t, doc, labelsFor[lang])
+		keepPDF(t, "paid-"+lang, pdf)
+		if text := pdfText(t, pdf); !strings.Contains(text, labelsFor[lang].Paid) {
+			t.Errorf("%s: stamp %q not in the extracted text:\n%s", lang, labelsFor[lang].Paid, text)
+		}
+	}
+}
+
+// TestManyPages: a long invoice breaks across pages, repeats the table
+// header and numbers the pages.
+func TestManyPages(t *testing.T) {
+	for _, lang := range []string{"en", "ar"} {
+		doc := sample(lang)
+		base := doc.Lines
+		doc.Lines = nil
+		for i := range 40 {
+			doc.Lines = append(doc.Lines, base[i%2])
+		}
+		pdf := render(t, doc, labelsFor[lang])
+		keepPDF(t, "long-"+lang, pdf)
+		bin := requireTool(t, "pdftotext")
+		cmd := exec.Command(bin, "-enc", "UTF-8", "-", "-")
+		cmd.Stdin = bytes.NewReader(pdf)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages := strings.Split(strings.TrimRight(string(out), "\f"), "\f")
+		if len(pages) < 2 {
+			t.Fatalf("%s: %d page(s), want a page break", lang, len(pages))
+		}
+		loc, _ := localeFor(lang)
+		headers := 0
+		for i, p := range pages {
+			p = fold(p)
+			want := fold(strings.NewReplacer("{{.Page}}", loc.Number(int64(i+1)), "{{.Pages}}", loc.Number(int64(len(pages)))).Replace(labelsFor[lang].Page))
+			// pdftotext drops the space between Arabic-Indic digits and a
+			// neighbouring Arabic word ("٣من"), so spaces are not compared.
+			if squash := strings.NewReplacer(" ", ""); !strings.Contains(squash.Replace(p), squash.Replace(want)) {
+				t.Errorf("%s page %d: footer %q missing:\n%s", lang, i+1, want, p)
+			}
+			if strings.Contains(p, fold(labelsFor[lang].Description)) {
+				headers++
+			}
+		}
+		if headers < 2 {
+			t.Errorf("%s: the table header is on %d page(s), want it repeated", lang, headers)
+		}
+	}
+}
+
+func TestDeterministicAndConcurrent(t *testing.T) {
+	first := render(t, sample("ar"), labelsFor["ar"])
+	done := make(chan []byte)
+	for range 4 {
+		go func() {
+			var buf bytes.Buffer
+			if err := Render(&buf, sample("ar"), labelsFor["ar"]); err != nil {
+				t.Error(err)
+			}
+			done <- buf.Bytes()
+		}()
+	}
+	for range 4 {
+		if got := <-done; !bytes.Equal(got, first) {
+			t.Error("the same document rendered to different bytes")
+		}
+	}
+}
+
+func TestRenderRejects(t *testing.T) {
+	for name, mutate := range map[string]func(*Document, *Labels){
+		"language": func(d *Document, _ *Labels) { d.Language = "ru" },
+		"kind":     func(d *Document, _ *Labels) { d.Kind = "quote" },
+		"status":   func(d *Document, _ *Labels) { d.Status = "overdue" },
+		"currency": func(d *Document, _ *Labels) { d.Currency = "EURO" },
+		"number":   func(d *Document, _ *Labels) { d.Number = "" },
+		"page":     func(_ *Document, l *Labels) { l.Page = "Page {{.Page" },
+		"page key": func(_ *Document, l *Labels) { l.Page = "Page {{.Nope}}" },
+	} {
+		doc, labels := sample("en"), labelsFor["en"]
+		mutate(&doc, &labels)
+		var buf bytes.Buffer
+		if err := Render(&buf, doc, labels); err == nil {
+			t.Errorf("%s: rendered anyway", name)
+		} else if buf.Len() != 0 {
+			t.Errorf("%s: wrote %d bytes before failing", name, buf.Len())
+		}
+	}
+}
+
+func BenchmarkRender(b *testing.B) {
+	for _, lang := range []string{"en", "ar"} {
+		b.Run(lang, func(b *testing.B) {
+			doc, labels := sample(lang), labelsFor[lang]
+			var buf bytes.Buffer
+			b.ReportAllocs()
+			for b.Loop() {
+				buf.Reset()
+				if err := Render(&buf, doc, labels); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(buf.Len()), "bytes/pdf")
 		})
 	}
 }
