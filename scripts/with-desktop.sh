@@ -20,6 +20,10 @@ if [ -z "${DISPLAY:-}" ] || [ "${WITH_DESKTOP_OWN_DISPLAY:-1}" = 1 ]; then
   for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
 fi
 
+# No desktop portal or accessibility bus in a headless session: without a
+# portal backend they only fill the logs with warnings.
+export GTK_USE_PORTAL=0 NO_AT_BRIDGE=1
+
 # A keyring for this session only, unlocked with an empty password.
 export XDG_DATA_HOME="${XDG_DATA_HOME:-$(mktemp -d)}"
 eval "$(printf '\n' | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)"
