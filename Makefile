@@ -17,7 +17,7 @@ APT_TEST := xvfb xauth dbus-x11 gnome-keyring xdotool imagemagick chromium sqlit
 
 export PATH := $(CURDIR)/.bin:$(PATH)
 
-.PHONY: run build build-windows test test-go test-frontend test-e2e test-smoke bench deps deps-build deps-test frontend clean
+.PHONY: run demo build build-windows test test-go test-frontend test-e2e test-smoke bench deps deps-build deps-test frontend clean
 
 run: build
 	./$(BIN) $(ARGS)
@@ -68,6 +68,12 @@ test-e2e: deps-test build
 
 test-smoke: deps-test build
 	scripts/with-desktop.sh scripts/smoke.sh ./$(BIN)
+
+# A fresh data directory with a demo organization, and the app on it.
+DEMO_DIR ?= $(CURDIR)/.demo
+demo: build
+	rm -rf "$(DEMO_DIR)"
+	./$(BIN) --data-dir "$(DEMO_DIR)" demo
 
 bench: deps-test build
 	go test -run '^$$' -bench . -benchtime 20x ./backend/...

@@ -17,6 +17,7 @@ import (
 
 	"github.com/jeandeaual/go-locale"
 
+	"admin-console/backend/demo"
 	"admin-console/backend/desktop"
 	"admin-console/backend/i18n"
 	"admin-console/backend/secrets"
@@ -35,6 +36,8 @@ Commands:
   (none)          open the desktop application
   backup FILE     write a consistent copy of the database to FILE (safe while the app runs)
   verify-audit    check the audit trail's hash chain and its authenticated head
+  demo            fill an empty data directory with a demo organization (Enterprise +
+                  Scale, 25 members, 6 workspaces, 180 days of usage, invoices) and open it
   set-plan EMAIL CHAT API
                   put the organization EMAIL owns on a chat plan (free, pro, team,
                   enterprise) and an API plan (experiment, scale); the operator's
@@ -69,6 +72,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runBackup(ctx, dir, fs.Arg(1), stdout, stderr)
 	case "verify-audit":
 		return runVerifyAudit(ctx, dir, stdout, stderr)
+	case "demo":
+		return runDemo(ctx, dir, stdout, stderr)
 	case "set-plan":
 		if fs.NArg() != 4 {
 			fs.Usage()
@@ -229,4 +234,24 @@ func runSetPlan(ctx context.Context, dir, email, chat, api string, stdout, stder
 	}
 	fmt.Fprintf(stdout, "organization of %s is now on %s + %s\n", email, chat, api)
 	return 0
+}
+
+// runDemo fills the data directory with the demo organization and opens the
+// app on it, signed out: the credentials are printed.
+func runDemo(ctx context.Context, dir string, stdout, stderr io.Writer) int {
+	core, ok := openCore(ctx, dir, stderr)
+	if !ok {
+		return 1
+	}
+	err := core.FillDemo(ctx)
+	core.Close()
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "Demo data written to %s.\nSign in as %s with the password %q.\n", dir, demo.OwnerEmail, demo.OwnerPassword)
+	if os.Getenv("ADMIN_CONSOLE_DEMO_NO_WINDOW") != "" {
+		return 0
+	}
+	return runDesktop(ctx, dir, stderr)
 }

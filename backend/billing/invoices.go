@@ -40,26 +40,28 @@ type Line struct {
 
 // Invoice is an issued invoice or credit note.
 type Invoice struct {
-	ID          string
-	Kind        string
-	Number      string
-	Corrects    string
-	Status      string
-	IssuedAt    time.Time
-	DueAt       time.Time
-	PeriodStart time.Time
-	PeriodEnd   time.Time
-	Currency    string
-	Lines       []Line
-	Subtotal    int64
-	VAT         int64
-	Total       int64
-	VATRateBP   int64
-	VATRegime   string
-	Buyer       Party
-	Seller      Party
-	Language    string
-	PaidAt      *time.Time
+	ID       string
+	Kind     string
+	Number   string
+	Corrects string // the invoice a credit note corrects
+	// CorrectsNumber is that invoice's number, for the credit note's text.
+	CorrectsNumber string
+	Status         string
+	IssuedAt       time.Time
+	DueAt          time.Time
+	PeriodStart    time.Time
+	PeriodEnd      time.Time
+	Currency       string
+	Lines          []Line
+	Subtotal       int64
+	VAT            int64
+	Total          int64
+	VATRateBP      int64
+	VATRegime      string
+	Buyer          Party
+	Seller         Party
+	Language       string
+	PaidAt         *time.Time
 }
 
 // IssueInvoice bills an organization for [start, end): a seat line per chat
@@ -399,9 +401,10 @@ func (s *Service) load(ctx context.Context, q org.Querier, orgID, id string) (In
 	var corrects, paid sql.NullString
 	var issued, due, start, end, buyer, seller string
 	err := q.QueryRowContext(ctx, `SELECT id, kind, number, corrects, status, issued_at, due_at, period_start, period_end, currency,
-		subtotal, vat, total, vat_rate_bp, vat_regime, buyer, seller, language, paid_at FROM invoices WHERE org_id = ? AND id = ?`,
+		subtotal, vat, total, vat_rate_bp, vat_regime, buyer, seller, language, paid_at,
+		COALESCE((SELECT c.number FROM invoices c WHERE c.id = invoices.corrects), '') FROM invoices WHERE org_id = ? AND id = ?`,
 		orgID, id).Scan(&inv.ID, &inv.Kind, &inv.Number, &corrects, &inv.Status, &issued, &due, &start, &end, &inv.Currency,
-		&inv.Subtotal, &inv.VAT, &inv.Total, &inv.VATRateBP, &inv.VATRegime, &buyer, &seller, &inv.Language, &paid)
+		&inv.Subtotal, &inv.VAT, &inv.Total, &inv.VATRateBP, &inv.VATRegime, &buyer, &seller, &inv.Language, &paid, &inv.CorrectsNumber)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Invoice{}, apperr.New("invoice.not_found")
 	}

@@ -15,10 +15,13 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"time"
 
 	"admin-console/backend/account"
 	"admin-console/backend/apperr"
 	"admin-console/backend/audit"
+	"admin-console/backend/billing"
+	"admin-console/backend/demo"
 	"admin-console/backend/i18n"
 	"admin-console/backend/org"
 	"admin-console/backend/secrets"
@@ -52,6 +55,7 @@ type Core struct {
 	Accounts   *account.Service
 	Orgs       *org.Service
 	Workspaces *workspace.Service
+	Billing    *billing.Service
 	Audit      *audit.Log
 	Log        *slog.Logger
 
@@ -110,6 +114,7 @@ func Open(ctx context.Context, o Options) (*Core, error) {
 	c.Audit = audit.New(key)
 	c.Accounts = &account.Service{DB: db, Audit: c.Audit, Defaults: defaults{bundle}}
 	c.Orgs = &org.Service{DB: db, Audit: c.Audit}
+	c.Billing = &billing.Service{DB: db, Audit: c.Audit}
 	c.Workspaces = &workspace.Service{DB: db, Audit: c.Audit, RecentAuth: func(ctx context.Context, q org.Querier, a org.Actor) error {
 		return c.Accounts.RequireRecentAuth(ctx, q, account.Actor{UserID: a.UserID, OrgID: a.OrgID, SessionID: a.SessionID})
 	}}
@@ -305,4 +310,10 @@ func (c *Core) OwnedOrganization(ctx context.Context, email string) (string, err
 		return "", fmt.Errorf("no organization owned by %s", email)
 	}
 	return id, err
+}
+
+// FillDemo fills an empty data directory with the demo organization.
+func (c *Core) FillDemo(ctx context.Context) error {
+	return demo.Fill(ctx, demo.Services{Accounts: c.Accounts, Orgs: c.Orgs, Workspaces: c.Workspaces, Billing: c.Billing,
+		Now: time.Now().UTC()}, c.DB.DB)
 }

@@ -226,3 +226,44 @@ func assertNotInDir(t *testing.T, dir, secret string) {
 		t.Fatal(err)
 	}
 }
+
+// The demo fills a fresh data directory through the domain APIs: the
+// promised organization, with an audit chain that verifies.
+func TestDemoFillsAFreshDataDirectory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the demo signs up 25 people")
+	}
+	kc := secrets.NewMemory()
+	dir := t.TempDir()
+	c := openCore(t, dir, kc)
+	if err := c.FillDemo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int{}
+	for q, want := range map[string]int{
+		`SELECT COUNT(*) FROM org_members`:                    25,
+		`SELECT COUNT(*) FROM workspaces`:                     6,
+		`SELECT COUNT(*) FROM invoices`:                       6,
+		`SELECT COUNT(*) FROM invoices WHERE status = 'paid'`: 4,
+	} {
+		var n int
+		if err := c.DB.QueryRow(q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		counts[q] = n
+		if n != want {
+			t.Errorf("%s = %d, want %d", q, n, want)
+		}
+	}
+	var days int
+	if err := c.DB.QueryRow(`SELECT COUNT(DISTINCT day) FROM usage_daily`).Scan(&days); err != nil || days < 170 {
+		t.Errorf("usage covers %d days", days)
+	}
+	if err := c.FillDemo(context.Background()); err == nil {
+		t.Error("the demo wrote over existing accounts")
+	}
+	c.Close()
+	if res, err := VerifyAudit(context.Background(), dir, kc); err != nil || !res.OK {
+		t.Fatalf("audit chain after the demo: %+v %v", res, err)
+	}
+}
