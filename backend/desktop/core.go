@@ -67,6 +67,7 @@ type Core struct {
 	events         Events
 	onLanguage     func(lang string)
 	keychainFailed bool
+	dialogs        Dialogs
 }
 
 // Options configure Open.

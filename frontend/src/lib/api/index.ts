@@ -4,6 +4,7 @@ import * as Account from '../wailsjs/go/desktop/AccountService';
 import * as I18n from '../wailsjs/go/desktop/I18nService';
 import * as Org from '../wailsjs/go/desktop/OrganizationService';
 import * as Ws from '../wailsjs/go/desktop/WorkspaceService';
+import * as Bill from '../wailsjs/go/desktop/BillingService';
 import { EventsOn, EventsEmit, ClipboardSetText } from '../wailsjs/runtime/runtime';
 import { toCodedError, type CodedError } from './errors';
 import type { desktop } from '../wailsjs/go/models';
@@ -27,6 +28,17 @@ export type KeyInput = Omit<desktop.KeyInputDTO, 'convertValues'>;
 export type Limits = desktop.LimitsDTO;
 export type LimitRow = Omit<desktop.LimitRowDTO, 'convertValues'>;
 export type LimitsInput = { rows: LimitRow[]; monthlySpend: number | null };
+export type BillingProfile = Omit<desktop.ProfileDTO, 'convertValues'>;
+export type Subscription = desktop.SubscriptionDTO;
+export type Change = Omit<desktop.ChangeDTO, 'convertValues'>;
+export type Quote = desktop.QuoteDTO;
+export type UsageQuery = Omit<desktop.UsageQueryDTO, 'convertValues'>;
+export type UsageReport = desktop.UsageReportDTO;
+export type UsagePoint = desktop.UsagePointDTO;
+export type ImportResult = desktop.ImportResultDTO;
+export type Spend = desktop.SpendDTO;
+export type SpendAlert = desktop.AlertDTO;
+export type InvoiceSummary = desktop.InvoiceDTO;
 export { toCodedError, type CodedError };
 
 /** ApiError carries the coded error so forms can put it next to its field. */
@@ -108,6 +120,27 @@ export const wsApi = {
   rotateKey: (id: string, keyId: string, graceMinutes: number) => call(Ws.RotateKey(id, keyId, graceMinutes)),
   limits: (id: string) => call(Ws.GetLimits(id)),
   setLimits: (id: string, input: LimitsInput) => call(Ws.SetLimits(id, input as unknown as desktop.LimitsInputDTO)),
+};
+
+export const billingApi = {
+  profile: () => call(Bill.Profile()),
+  saveProfile: (p: BillingProfile) => call(Bill.SaveProfile(p as desktop.ProfileDTO)),
+  subscriptions: () => call(Bill.Subscriptions()),
+  quote: (c: Change) => call(Bill.Quote(c as desktop.ChangeDTO)),
+  changeSubscription: (c: Change) => call(Bill.ChangeSubscription(c as desktop.ChangeDTO)),
+  usage: (q: UsageQuery) => call(Bill.Usage(q as desktop.UsageQueryDTO)),
+  /** Resolves to the saved path, or "" when the dialog was cancelled. */
+  exportUsageCSV: (q: UsageQuery) => call(Bill.ExportUsageCSV(q as desktop.UsageQueryDTO)),
+  /** Asks for a JSONL or CSV file through the native dialog and imports it. */
+  importUsage: () => call(Bill.ImportUsage()),
+  spend: () => call(Bill.Spend()),
+  setSpendLimit: (limit: number | null) => call(Bill.SetSpendLimit(limit as number)),
+  invoices: (year: number, status: string) => call(Bill.Invoices(year, status)),
+  markPaid: (id: string) => call(Bill.MarkPaid(id)),
+  creditNote: (id: string) => call(Bill.CreditNote(id)),
+  /** Resolves to the saved path, or "" when the dialog was cancelled. */
+  downloadInvoice: (id: string) => call(Bill.DownloadInvoice(id)),
+  downloadYear: (year: number) => call(Bill.DownloadYear(year)),
 };
 
 /** copyText puts text on the system clipboard through Go. */

@@ -1,5 +1,27 @@
 export namespace desktop {
 	
+	export class AlertDTO {
+	    scope: string;
+	    scopeName: string;
+	    threshold: number;
+	    spent: number;
+	    limit: number;
+	    at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AlertDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.scope = source["scope"];
+	        this.scopeName = source["scopeName"];
+	        this.threshold = source["threshold"];
+	        this.spent = source["spent"];
+	        this.limit = source["limit"];
+	        this.at = source["at"];
+	    }
+	}
 	export class CatalogDTO {
 	    language: string;
 	    dir: string;
@@ -14,6 +36,42 @@ export namespace desktop {
 	        this.language = source["language"];
 	        this.dir = source["dir"];
 	        this.messages = source["messages"];
+	    }
+	}
+	export class ChangeDTO {
+	    product: string;
+	    plan: string;
+	    interval: string;
+	    seats: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ChangeDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.product = source["product"];
+	        this.plan = source["plan"];
+	        this.interval = source["interval"];
+	        this.seats = source["seats"];
+	    }
+	}
+	export class ImportResultDTO {
+	    file: string;
+	    read: number;
+	    added: number;
+	    duplicates: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportResultDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.file = source["file"];
+	        this.read = source["read"];
+	        this.added = source["added"];
+	        this.duplicates = source["duplicates"];
 	    }
 	}
 	export class InvitationDTO {
@@ -40,6 +98,36 @@ export namespace desktop {
 	        this.createdAt = source["createdAt"];
 	        this.expiresAt = source["expiresAt"];
 	        this.token = source["token"];
+	    }
+	}
+	export class InvoiceDTO {
+	    id: string;
+	    kind: string;
+	    number: string;
+	    status: string;
+	    issuedAt: string;
+	    dueAt: string;
+	    periodStart: string;
+	    periodEnd: string;
+	    currency: string;
+	    total: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new InvoiceDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.kind = source["kind"];
+	        this.number = source["number"];
+	        this.status = source["status"];
+	        this.issuedAt = source["issuedAt"];
+	        this.dueAt = source["dueAt"];
+	        this.periodStart = source["periodStart"];
+	        this.periodEnd = source["periodEnd"];
+	        this.currency = source["currency"];
+	        this.total = source["total"];
 	    }
 	}
 	export class KeyDTO {
@@ -376,6 +464,78 @@ export namespace desktop {
 	        this.invitations = source["invitations"];
 	    }
 	}
+	export class ProfileDTO {
+	    legalName: string;
+	    address: string;
+	    postalCode: string;
+	    city: string;
+	    country: string;
+	    billingEmail: string;
+	    taxId: string;
+	    currency: string;
+	    invoiceLanguage: string;
+	    saved: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ProfileDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.legalName = source["legalName"];
+	        this.address = source["address"];
+	        this.postalCode = source["postalCode"];
+	        this.city = source["city"];
+	        this.country = source["country"];
+	        this.billingEmail = source["billingEmail"];
+	        this.taxId = source["taxId"];
+	        this.currency = source["currency"];
+	        this.invoiceLanguage = source["invoiceLanguage"];
+	        this.saved = source["saved"];
+	    }
+	}
+	export class QuoteDTO {
+	    change: ChangeDTO;
+	    immediate: boolean;
+	    effectiveAt: string;
+	    dueNow: number;
+	    currentPrice: number;
+	    newPrice: number;
+	    currency: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new QuoteDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.change = this.convertValues(source["change"], ChangeDTO);
+	        this.immediate = source["immediate"];
+	        this.effectiveAt = source["effectiveAt"];
+	        this.dueNow = source["dueNow"];
+	        this.currentPrice = source["currentPrice"];
+	        this.newPrice = source["newPrice"];
+	        this.currency = source["currency"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class ResourceDTO {
 	    id: string;
 	    kind: string;
@@ -454,6 +614,42 @@ export namespace desktop {
 	        this.invitationToken = source["invitationToken"];
 	    }
 	}
+	export class SpendDTO {
+	    monthlyLimit?: number;
+	    currency: string;
+	    costControl: boolean;
+	    alerts: AlertDTO[];
+	
+	    static createFrom(source: any = {}) {
+	        return new SpendDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.monthlyLimit = source["monthlyLimit"];
+	        this.currency = source["currency"];
+	        this.costControl = source["costControl"];
+	        this.alerts = this.convertValues(source["alerts"], AlertDTO);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class UserDTO {
 	    id: string;
 	    email: string;
@@ -498,6 +694,126 @@ export namespace desktop {
 	        this.language = source["language"];
 	        this.dir = source["dir"];
 	        this.keychainAvailable = source["keychainAvailable"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SubscriptionDTO {
+	    product: string;
+	    plan: string;
+	    interval: string;
+	    seats: number;
+	    periodStart: string;
+	    periodEnd: string;
+	    scheduled?: ChangeDTO;
+	
+	    static createFrom(source: any = {}) {
+	        return new SubscriptionDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.product = source["product"];
+	        this.plan = source["plan"];
+	        this.interval = source["interval"];
+	        this.seats = source["seats"];
+	        this.periodStart = source["periodStart"];
+	        this.periodEnd = source["periodEnd"];
+	        this.scheduled = this.convertValues(source["scheduled"], ChangeDTO);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class UsagePointDTO {
+	    bucket: string;
+	    group: string;
+	    label: string;
+	    requests: number;
+	    inputTokens: number;
+	    outputTokens: number;
+	    cost: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new UsagePointDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.bucket = source["bucket"];
+	        this.group = source["group"];
+	        this.label = source["label"];
+	        this.requests = source["requests"];
+	        this.inputTokens = source["inputTokens"];
+	        this.outputTokens = source["outputTokens"];
+	        this.cost = source["cost"];
+	    }
+	}
+	export class UsageQueryDTO {
+	    from: string;
+	    to: string;
+	    byMonth: boolean;
+	    groupBy: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new UsageQueryDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.from = source["from"];
+	        this.to = source["to"];
+	        this.byMonth = source["byMonth"];
+	        this.groupBy = source["groupBy"];
+	    }
+	}
+	export class UsageReportDTO {
+	    currency: string;
+	    points: UsagePointDTO[];
+	    groups: UsagePointDTO[];
+	    total: UsagePointDTO;
+	
+	    static createFrom(source: any = {}) {
+	        return new UsageReportDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.currency = source["currency"];
+	        this.points = this.convertValues(source["points"], UsagePointDTO);
+	        this.groups = this.convertValues(source["groups"], UsagePointDTO);
+	        this.total = this.convertValues(source["total"], UsagePointDTO);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
