@@ -37,7 +37,7 @@ func (s *Service) SetOrgSpendLimit(ctx context.Context, a org.Actor, limit *int6
 		return apperr.Field("monthlySpend", "limits.negative").With("Limit", "monthly_spend").With("Model", "")
 	}
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := org.Authorize(ctx, tx, a, org.LimitsManage); err != nil {
+		if _, err := org.Authorize(ctx, tx, a, org.SpendLimits); err != nil {
 			return err
 		}
 		ent, err := org.Entitlements(ctx, tx, a.OrgID)

@@ -197,7 +197,7 @@ func (s *Service) prices() *PriceList {
 func (s *Service) ImportUsage(ctx context.Context, a org.Actor, records []Record) (ImportResult, error) {
 	var res ImportResult
 	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := org.Authorize(ctx, tx, a, org.DataManage); err != nil {
+		if _, err := org.Authorize(ctx, tx, a, org.UsageImport); err != nil {
 			return err
 		}
 		var err error

@@ -54,6 +54,8 @@ const (
 	BillingManage     Permission = "billing.manage"
 	InvoicesRead      Permission = "invoices.read"
 	UsageRead         Permission = "usage.read"
+	UsageImport       Permission = "usage.import" // importing a gateway's usage export
+	SpendLimits       Permission = "spend.manage" // the organization's monthly spend limit
 )
 
 // Matrix is the permission matrix, written down once (the README copies it):
@@ -65,10 +67,12 @@ const (
 var Matrix = map[Role]map[Permission]bool{
 	Owner: set(OrgRead, OrgRename, OrgDelete, OwnershipTransfer, MembersRead, MembersManage, WorkspacesAll,
 		WorkspacesCreate, KeysAll, LimitsManage, PrivacyManage, DataManage, SubscriptionsEdit, BillingManage,
-		InvoicesRead, UsageRead),
+		InvoicesRead, UsageRead, UsageImport, SpendLimits),
 	Admin: set(OrgRead, OrgRename, MembersRead, MembersManage, WorkspacesAll, WorkspacesCreate, KeysAll,
-		LimitsManage, PrivacyManage, DataManage),
-	Billing: set(OrgRead, SubscriptionsEdit, BillingManage, InvoicesRead, UsageRead),
+		LimitsManage, PrivacyManage, DataManage, UsageImport, SpendLimits),
+	// Spending is a finance matter too: Billing sets the organization's
+	// monthly limit and imports usage, but not workspaces' rate limits.
+	Billing: set(OrgRead, SubscriptionsEdit, BillingManage, InvoicesRead, UsageRead, UsageImport, SpendLimits),
 	Member:  set(OrgRead),
 }
 
