@@ -31,15 +31,19 @@ export function message(lang, id) {
   return JSON.parse(line.slice(line.indexOf('= ') + 2));
 }
 
-/** startDev runs `wails dev` with its own port and data directory. */
-export async function startDev() {
+/**
+ * startDev runs `wails dev` with its own port and data directory. prepare
+ * may fill the data directory first; env adds variables for the app.
+ */
+export async function startDev({ prepare, env = {} } = {}) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'admin-console-e2e-'));
+  if (prepare) await prepare(dataDir);
   const wails = join(root, '.bin', 'wails');
   const child = spawn(
     wails,
     ['dev', '-tags', 'webkit2_41', '-devserver', `127.0.0.1:${port}`, '-skipbindings', '-nocolour', '-noreload', '-m', '-nosyncgomod'],
-    { cwd: root, detached: true, env: { ...process.env, ADMIN_CONSOLE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: root, detached: true, env: { ...process.env, ...env, ADMIN_CONSOLE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let log = '';
   child.stdout.on('data', (d) => (log += d));
@@ -108,7 +112,14 @@ export function assert(cond, msg) {
 /** cli runs the production binary's admin commands against a data directory. */
 export function cli(dataDir, ...args) {
   const bin = join(root, 'build', 'bin', 'admin-console');
-  const out = spawnSync(bin, ['--data-dir', dataDir, ...args], { encoding: 'utf8', env: process.env });
+  const out = spawnSync(bin, ['--data-dir', dataDir, ...args], { encoding: 'utf8', env: { ...process.env, ADMIN_CONSOLE_DEMO_NO_WINDOW: '1' } });
   if (out.status !== 0) throw new Error(`admin-console ${args.join(' ')}: ${out.stdout}${out.stderr}`);
   return out.stdout;
+}
+
+/** sql runs one query on a data directory's database with the sqlite3 CLI. */
+export function sql(dataDir, query) {
+  const out = spawnSync('sqlite3', [join(dataDir, 'admin-console.db'), query], { encoding: 'utf8' });
+  if (out.status !== 0) throw new Error(`sqlite3: ${out.stderr}`);
+  return out.stdout.trim();
 }

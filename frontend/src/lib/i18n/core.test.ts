@@ -79,3 +79,28 @@ describe('coded errors from Go', () => {
     }
   });
 });
+
+describe('money typed by people', () => {
+  it('reads amounts as each language writes them, in minor units', async () => {
+    const { parseMoney, amountInput } = await import('./core');
+    expect(parseMoney('en', '1,234.50', 'EUR')).toBe(123450);
+    expect(parseMoney('en', '250.50', 'EUR')).toBe(25050);
+    expect(parseMoney('de', '1.234,50', 'EUR')).toBe(123450);
+    expect(parseMoney('de', '5000,00', 'EUR')).toBe(500000);
+    expect(parseMoney('fr', '1 234,50', 'EUR')).toBe(123450);
+    expect(parseMoney('en', '', 'EUR')).toBeNull();
+  });
+  it('refuses what it would misread', async () => {
+    const { parseMoney } = await import('./core');
+    expect(parseMoney('en', '500,5', 'EUR')).toBeNaN();
+    expect(parseMoney('en', '1.2.3', 'EUR')).toBeNaN();
+    expect(parseMoney('en', '1.234', 'EUR')).toBeNaN(); // three decimals in euros
+    expect(parseMoney('en', '12abc', 'EUR')).toBeNaN();
+  });
+  it('writes a field value that reads back as the same amount', async () => {
+    const { parseMoney, amountInput } = await import('./core');
+    for (const lang of ['en', 'fr', 'de', 'es', 'pl', 'it', 'pt-BR']) {
+      expect(parseMoney(lang, amountInput(lang, 500000, 'EUR'), 'EUR')).toBe(500000);
+    }
+  });
+});

@@ -28,7 +28,9 @@ export function interpolate(text: string, params: Params = {}, lang = 'en'): str
   return text.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (whole, name: string) => {
     const v = params[name];
     if (v === undefined) return whole;
-    return typeof v === 'number' ? formatNumber(lang, v) : v;
+    // A year is a label, not a quantity: "2026", never "2,026".
+    if (typeof v === 'number' && !name.endsWith('Year')) return formatNumber(lang, v);
+    return String(v);
   });
 }
 
@@ -101,8 +103,14 @@ export function parseMoney(lang: string, input: string, currency: string): numbe
   const parts = new Intl.NumberFormat(lang).formatToParts(12345.6);
   const group = parts.find((p) => p.type === 'group')?.value ?? ',';
   const decimal = parts.find((p) => p.type === 'decimal')?.value ?? '.';
-  let s = text.replace(/[\s\u00a0\u202f]/g, '').split(group).join('');
-  if (decimal !== '.') s = s.replace(decimal, '.');
+  const compact = text.replace(/[\s\u00a0\u202f]/g, '');
+  const [whole0 = '', ...rest] = compact.split(decimal);
+  // Group separators only where they belong ("1,234.5", never "500,5"), so a
+  // decimal typed with the other language's mark is refused, not misread.
+  const grouped = group.trim() === '' ? /^\d{1,3}(\d{3})*$/ : new RegExp(`^\\d{1,3}(\\${group}\\d{3})*$`);
+  if (whole0.includes(group.trim() || '\u00a0') && !grouped.test(whole0)) return NaN;
+  if (rest.length > 1) return NaN;
+  const s = whole0.split(group.trim() || '\u00a0').join('') + (rest.length ? '.' + rest[0] : '');
   const m = /^(\d+)(?:\.(\d*))?$/.exec(s);
   const digits = currencyDigits(currency);
   if (!m || (m[2] ?? '').length > digits) return NaN;
@@ -110,4 +118,20 @@ export function parseMoney(lang: string, input: string, currency: string): numbe
   const frac = (m[2] ?? '').padEnd(digits, '0');
   const minor = Number(whole + frac);
   return Number.isSafeInteger(minor) ? minor : NaN;
+}
+
+/** decimalSeparator is the decimal mark of lang ("," in German, "." in English). */
+export function decimalSeparator(lang: string): string {
+  return new Intl.NumberFormat(lang).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
+}
+
+/**
+ * amountInput writes minor units for an input field in lang, without
+ * grouping and without floats: 500000 EUR is "5000.00" in English and
+ * "5000,00" in German (where "5000.00" would read as 500000).
+ */
+export function amountInput(lang: string, minor: number, currency: string): string {
+  const text = minorToDecimal(minor, currencyDigits(currency));
+  const sep = decimalSeparator(lang);
+  return sep === '.' ? text : text.replace('.', sep);
 }
