@@ -93,7 +93,7 @@ func (s *Service) IssueInvoice(ctx context.Context, orgID string, start, end tim
 func (s *Service) draft(ctx context.Context, tx *sql.Tx, orgID string, start, end time.Time) (Invoice, error) {
 	inv := Invoice{ID: uuid.Must(uuid.NewV7()).String(), Kind: "invoice", Status: Open, IssuedAt: s.now(),
 		PeriodStart: start, PeriodEnd: end, Seller: Seller()}
-	inv.DueAt = inv.IssuedAt.Add(PaymentTerm)
+	inv.DueAt = inv.IssuedAt.Add(s.payment().DueIn())
 	var chatPlan string
 	var members int64
 	if err := tx.QueryRowContext(ctx, `SELECT currency, chat_plan, (SELECT COUNT(*) FROM org_members WHERE org_id = o.id)

@@ -174,6 +174,8 @@ type Service struct {
 	Audit  *audit.Log
 	Now    func() time.Time
 	Prices *PriceList
+	// Payment is how invoices are paid; bank transfer when nil.
+	Payment PaymentProvider
 }
 
 func (s *Service) now() time.Time {
