@@ -241,6 +241,7 @@ func buyerOf(ctx context.Context, tx *sql.Tx, orgID string) (Party, string, erro
 		return Party{}, "", err
 	}
 	p.Address = []string{address, postal + " " + city}
+	p.PostalCode, p.City = postal, city
 	return p, lang, nil
 }
 

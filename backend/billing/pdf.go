@@ -99,8 +99,18 @@ func (s *Service) WritePDF(ctx context.Context, a org.Actor, invoiceID string, b
 	if err != nil {
 		return Invoice{}, err
 	}
+	return inv, renderPDF(w, inv, b)
+}
+
+// renderPDF renders an invoice in its language, as a Factur-X invoice (the
+// XML embedded) when it is eligible: the pages are the same either way.
+func renderPDF(w io.Writer, inv Invoice, b *i18n.Bundle) error {
 	doc, labels := Document(inv, b)
-	return inv, invoicepdf.Render(w, doc, labels)
+	att, err := facturXAttachment(inv, doc)
+	if err != nil {
+		return err
+	}
+	return invoicepdf.RenderWith(w, doc, labels, att)
 }
 
 // WriteYearZIP writes every invoice and credit note issued in a year as PDFs
@@ -116,8 +126,7 @@ func (s *Service) WriteYearZIP(ctx context.Context, a org.Actor, year int, b *i1
 	zw := zip.NewWriter(w)
 	for _, inv := range list {
 		var buf bytes.Buffer
-		doc, labels := Document(inv, b)
-		if err := invoicepdf.Render(&buf, doc, labels); err != nil {
+		if err := renderPDF(&buf, inv, b); err != nil {
 			return 0, err
 		}
 		f, err := zw.Create(inv.Number + ".pdf")

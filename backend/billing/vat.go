@@ -14,10 +14,15 @@ var vatFile []byte
 type Party struct {
 	Name    string   `json:"name" toml:"name"`
 	Address []string `json:"address" toml:"address"`
-	Country string   `json:"country" toml:"country"`
-	TaxID   string   `json:"taxId" toml:"tax_id"`
-	Email   string   `json:"email" toml:"email"`
-	IBAN    string   `json:"iban,omitempty" toml:"iban"`
+	// PostalCode and City repeat what the last Address line shows, for the
+	// Factur-X XML, which has fields for them. Invoices issued before they
+	// were recorded have them empty.
+	PostalCode string `json:"postalCode,omitempty" toml:"postal_code"`
+	City       string `json:"city,omitempty" toml:"city"`
+	Country    string `json:"country" toml:"country"`
+	TaxID      string `json:"taxId" toml:"tax_id"`
+	Email      string `json:"email" toml:"email"`
+	IBAN       string `json:"iban,omitempty" toml:"iban"`
 }
 
 type vatData struct {

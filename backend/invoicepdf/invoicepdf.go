@@ -8,7 +8,8 @@
 // language itself (golang.org/x/text plus CLDR patterns and month names it
 // lacks) and lays the page out with github.com/carlos7ags/folio, using the
 // bundled Noto Sans and Noto Sans Arabic fonts so every machine renders the
-// same file.
+// same file. RenderWith can also embed the invoice's Factur-X XML (written
+// by backend/facturx), which makes the PDF a Factur-X e-invoice.
 package invoicepdf
 
 import (
@@ -147,11 +148,22 @@ const (
 // static texts. It fails on an unsupported language, kind, status or
 // currency, and on a malformed Labels.Page template.
 func Render(w io.Writer, doc Document, labels Labels) error {
+	return RenderWith(w, doc, labels, nil)
+}
+
+// RenderWith is Render with an attachment: a non-nil att embeds its
+// Factur-X XML as factur-x.xml and declares it in the XMP metadata, which
+// makes the file a Factur-X invoice. The pages are the same as Render's.
+// It also fails on an unknown level or XML that is not well formed.
+func RenderWith(w io.Writer, doc Document, labels Labels, att *Attachment) error {
 	r, err := newRenderer(doc, labels)
 	if err != nil {
 		return err
 	}
-	pdf := r.build()
+	if err := att.check(); err != nil {
+		return err
+	}
+	pdf := r.build(att)
 	var buf bytes.Buffer
 	if _, err := pdf.WriteToWithOptions(&buf, document.WriteOptions{Deterministic: true}); err != nil {
 		return fmt.Errorf("invoicepdf: write %s: %w", doc.Number, err)
@@ -220,7 +232,7 @@ func (r *renderer) title() string {
 	return r.labels.Invoice
 }
 
-func (r *renderer) build() *document.Document {
+func (r *renderer) build(att *Attachment) *document.Document {
 	d := document.NewDocument(document.PageSizeA4)
 	d.SetMargins(layout.Margins{Top: marginY, Right: marginX, Bottom: marginBottom, Left: marginX})
 	d.Info.Title = strings.TrimSpace(r.title() + " " + r.doc.Number)
@@ -233,8 +245,9 @@ func (r *renderer) build() *document.Document {
 	d.Info.CreationDate = r.doc.IssueDate
 	d.Info.ModDate = r.doc.IssueDate
 	// PDF/A-3b: every font embedded, XMP identification, sRGB output
-	// intent; part 3 also allows the Factur-X XML attachment later.
-	d.SetPdfA(document.PdfAConfig{Level: document.PdfA3B})
+	// intent; part 3 also allows the Factur-X XML attachment.
+	d.SetPdfA(att.pdfA())
+	att.attach(d)
 	// No /ActualText spans around shaped Arabic words: poppler (pdftotext,
 	// Evince, Okular) lays an ActualText string out left to right and then
 	// reverses it, extracting "ةروتاف" for "فاتورة". Without them the
