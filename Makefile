@@ -77,7 +77,8 @@ demo: build
 	./$(BIN) --data-dir "$(DEMO_DIR)" demo
 
 bench: deps-test build
-	go test -run '^$$' -bench . -benchtime 20x ./backend/...
+	go test -run '^$$' -bench . -skip ImportMillion -benchtime 20x ./backend/...
+	go test -run '^$$' -bench ImportMillion -benchtime 1x ./backend/billing/
 	scripts/with-desktop.sh scripts/bench-startup.sh ./$(BIN)
 
 clean:
