@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/unicode/norm"
+
 	"admin-console/backend/billing"
 	"admin-console/backend/facturx"
 	"admin-console/backend/i18n"
@@ -346,6 +348,41 @@ func BenchmarkInvoicePDF(b *testing.B) {
 		var buf bytes.Buffer
 		if _, err := e.bill.WritePDF(e.ctx, e.owner, inv.ID, bundle, &buf); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// Every invoice language, worded from the app's catalog: the extracted text
+// holds the number, the translated title and the buyer.
+func TestInvoicePDFInEveryLanguage(t *testing.T) {
+	bundle, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t)
+	e.profile(t, "FR", "")
+	start := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := e.bill.RecordUsage(e.ctx, e.owner.OrgID, []billing.Record{rec("l", start.Add(time.Hour), e.ws, "large-2", 3_000_000, 100_000)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range i18n.Languages {
+		if _, err := e.db.Exec(`UPDATE billing_profiles SET invoice_language = ?`, lang); err != nil {
+			t.Fatal(err)
+		}
+		inv, err := e.bill.IssueInvoice(e.ctx, e.owner.OrgID, start, start.AddDate(0, 1, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if _, err := e.bill.WritePDF(e.ctx, e.owner, inv.ID, bundle, &buf); err != nil {
+			t.Fatal(err)
+		}
+		text := norm.NFKC.String(pdfText(t, buf.Bytes()))
+		title := norm.NFKC.String(bundle.T(lang, "invoice.doc.invoice", nil))
+		for _, want := range []string{inv.Number, title, "Fin SARL"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s: the PDF text lacks %q", lang, want)
+			}
 		}
 	}
 }
