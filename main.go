@@ -40,8 +40,8 @@ Commands:
                   Scale, 25 members, 6 workspaces, 180 days of usage, invoices) and open it
   set-plan EMAIL CHAT API
                   put the organization EMAIL owns on a chat plan (free, pro, team,
-                  enterprise) and an API plan (experiment, scale); the operator's
-                  stand-in until subscriptions arrive
+                  enterprise) and an API plan (experiment, scale) without a
+                  subscription: the platform operator's override
 
 The data directory defaults to $ADMIN_CONSOLE_DATA_DIR, else the per-user
 configuration directory (%s).

@@ -279,7 +279,7 @@ func (s *Service) Memberships(ctx context.Context, userID string) ([]Membership,
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 // SetPlansAsOperator puts an organization on plans for the platform operator
-// (the `set-plan` command), without a member acting: billing will replace it.
+// (the `set-plan` command), without a member acting or a subscription.
 func (s *Service) SetPlansAsOperator(ctx context.Context, orgID, chatPlan, apiPlan string) error {
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		before, err := s.load(ctx, tx, orgID, "")
