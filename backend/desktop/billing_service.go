@@ -14,6 +14,7 @@ import (
 	"admin-console/backend/billing"
 	"admin-console/backend/org"
 	"admin-console/backend/plans"
+	"admin-console/backend/taxid"
 )
 
 // Dialogs are the native file dialogs; app.go provides them. A cancelled
@@ -89,6 +90,10 @@ func (s *BillingService) SaveProfile(in ProfileDTO) (ProfileDTO, error) {
 		return profileDTO(p, err == nil), err
 	})
 }
+
+// Countries lists the ISO country codes a billing address may be in; the
+// window names them in its language.
+func (s *BillingService) Countries() []string { return taxid.Countries() }
 
 // SubscriptionDTO is one product's subscription.
 type SubscriptionDTO struct {

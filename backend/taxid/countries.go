@@ -1,6 +1,9 @@
 package taxid
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
 
 // iso3166 holds every officially assigned ISO 3166-1 alpha-2 code (249).
 // Reserved codes (EL, UK, EU, XI, XK, ...) are not countries and are rejected:
@@ -60,3 +63,14 @@ func canonCountry(country string) string {
 
 // IsCountry reports whether country is an ISO 3166-1 alpha-2 code.
 func IsCountry(country string) bool { return iso3166[canonCountry(country)] }
+
+// Countries lists the ISO 3166-1 alpha-2 codes, sorted: the choices a form
+// offers are exactly the codes IsCountry accepts.
+func Countries() []string {
+	out := make([]string, 0, len(iso3166))
+	for c := range iso3166 {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -641,3 +641,15 @@ func TestSingleDigitErrorsDetected(t *testing.T) {
 		t.Errorf("only %d mistyped numbers tried", tried)
 	}
 }
+
+func TestCountriesAreWhatIsCountryAccepts(t *testing.T) {
+	list := taxid.Countries()
+	if len(list) != 249 {
+		t.Fatalf("%d countries, want 249", len(list))
+	}
+	for i, c := range list {
+		if !taxid.IsCountry(c) || (i > 0 && list[i-1] >= c) {
+			t.Fatalf("%q at %d", c, i)
+		}
+	}
+}

@@ -124,6 +124,7 @@ export const wsApi = {
 
 export const billingApi = {
   profile: () => call(Bill.Profile()),
+  countries: () => call(Bill.Countries()),
   saveProfile: (p: BillingProfile) => call(Bill.SaveProfile(p as desktop.ProfileDTO)),
   subscriptions: () => call(Bill.Subscriptions()),
   quote: (c: Change) => call(Bill.Quote(c as desktop.ChangeDTO)),

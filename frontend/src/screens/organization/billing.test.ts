@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { countries, countryCodes, countryName } from './countries';
+import { countries, countryName } from './countries';
 import { invoiceDate, invoicePeriod, recentYears, yearText } from './invoices';
 
 describe('countries', () => {
-  it('lists the 249 ISO 3166-1 codes Go accepts, once each', () => {
-    expect(countryCodes).toHaveLength(249);
-    expect(new Set(countryCodes).size).toBe(249);
-    expect(countryCodes).not.toContain('UK'); // reserved: the United Kingdom is GB
-  });
-  it('names them in the interface language, in its alphabetical order', () => {
-    const fr = countries('fr');
+  // The codes themselves come from Go (taxid.Countries, tested there).
+  const codes = ['ZW', 'ES', 'DE', 'EG', 'FR', 'AT'];
+  it('names the codes in the interface language, in its alphabetical order', () => {
+    const fr = countries('fr', codes);
     expect(fr.find((c) => c.code === 'DE')?.name).toBe('Allemagne');
     const names = fr.map((c) => c.name);
     // Accents sort with their letter in French: "Égypte" comes before "Espagne", not after "Zimbabwe".

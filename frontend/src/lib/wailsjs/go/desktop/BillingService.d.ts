@@ -4,6 +4,8 @@ import {desktop} from '../models';
 
 export function ChangeSubscription(arg1:desktop.ChangeDTO):Promise<desktop.QuoteDTO>;
 
+export function Countries():Promise<Array<string>>;
+
 export function CreditNote(arg1:string):Promise<desktop.InvoiceDTO>;
 
 export function DownloadInvoice(arg1:string):Promise<string>;

@@ -6,6 +6,10 @@ export function ChangeSubscription(arg1) {
   return window['go']['desktop']['BillingService']['ChangeSubscription'](arg1);
 }
 
+export function Countries() {
+  return window['go']['desktop']['BillingService']['Countries']();
+}
+
 export function CreditNote(arg1) {
   return window['go']['desktop']['BillingService']['CreditNote'](arg1);
 }
