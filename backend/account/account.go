@@ -18,6 +18,7 @@ import (
 
 	"admin-console/backend/apperr"
 	"admin-console/backend/audit"
+	"admin-console/backend/secrets"
 	"admin-console/backend/store"
 )
 
@@ -44,6 +45,10 @@ type User struct {
 	CreatedAt time.Time
 	// SessionID is the session the user was resolved from (Authenticate).
 	SessionID string
+	// MustEnrollMFA is set by Authenticate when the session's organization
+	// requires MFA and the user has none yet: until they enrol, nothing else
+	// may be done with the session.
+	MustEnrollMFA bool
 }
 
 // Actor is who performs an action: the signed-in user, the organization
@@ -74,6 +79,9 @@ type Service struct {
 	Audit    *audit.Log
 	Defaults Defaults
 	Now      func() time.Time
+	// Sealer protects TOTP secrets and recovery codes with the data key from
+	// the OS keychain; without it MFA cannot be set up or used.
+	Sealer *secrets.Sealer
 
 	attempts keyedMutex // password checks, one at a time per address
 }
@@ -120,6 +128,10 @@ type SignUpInput struct {
 type Signed struct {
 	Token string
 	User  User
+	// Challenge, instead of a Token, means the password (or provider) was
+	// right and the account's second factor is due: CompleteSignIn takes it
+	// with a code.
+	Challenge string
 }
 
 // SignUp creates a user, their organization (named after them) with them as
@@ -139,43 +151,52 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (Signed, error) {
 	if err != nil {
 		return Signed{}, err
 	}
-	now := s.now()
-	u := User{ID: newID(), Email: email, FirstName: first, LastName: last, Language: in.Language, CreatedAt: now}
+	u := User{ID: newID(), Email: email, FirstName: first, LastName: last, Language: in.Language, CreatedAt: s.now()}
 	var signed Signed
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		if taken, err := emailTaken(ctx, tx, email, ""); err != nil {
-			return err
-		} else if taken {
-			return apperr.Field("email", "email.taken")
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO users(id, email, email_key, first_name, last_name, password_hash,
-			language, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)`,
-			u.ID, email, EmailKey(email), first, last, hash, in.Language, ts(now), ts(now)); err != nil {
+		if err := s.createUser(ctx, tx, &u, hash, "password", in.Join); err != nil {
 			return err
 		}
-		var wsID string
-		if in.Join != nil {
-			err = in.Join(ctx, tx, &u)
-		} else {
-			wsID, err = s.foundOrganization(ctx, tx, &u)
-		}
-		if err != nil {
-			return err
-		}
-		if err := s.Audit.Record(ctx, tx, audit.Event{ActorID: u.ID, Action: "user.signed_up", TargetType: "user",
-			TargetID: u.ID, OrgID: u.OrgID, Details: map[string]any{"email": email}}); err != nil {
-			return err
-		}
-		if wsID != "" {
-			if err := s.Audit.Record(ctx, tx, audit.Event{ActorID: u.ID, Action: "workspace.created", TargetType: "workspace",
-				TargetID: wsID, OrgID: u.OrgID, WorkspaceID: wsID}); err != nil {
-				return err
-			}
-		}
-		signed, err = s.startSession(ctx, tx, u, in.Device)
+		signed, err = s.startSession(ctx, tx, u, in.Device, "password")
 		return err
 	})
 	return signed, err
+}
+
+// createUser inserts u (hash may be empty for an account made through a
+// provider) and either founds their organization or joins one, auditing
+// both; how says which way they signed up.
+func (s *Service) createUser(ctx context.Context, tx *sql.Tx, u *User, hash, how string, join JoinFunc) error {
+	if taken, err := emailTaken(ctx, tx, u.Email, ""); err != nil {
+		return err
+	} else if taken {
+		return apperr.Field("email", "email.taken")
+	}
+	now := ts(u.CreatedAt)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO users(id, email, email_key, first_name, last_name, password_hash,
+		language, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)`,
+		u.ID, u.Email, EmailKey(u.Email), u.FirstName, u.LastName, hash, u.Language, now, now); err != nil {
+		return err
+	}
+	var wsID string
+	var err error
+	if join != nil {
+		err = join(ctx, tx, u)
+	} else {
+		wsID, err = s.foundOrganization(ctx, tx, u)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.Audit.Record(ctx, tx, audit.Event{ActorID: u.ID, Action: "user.signed_up", TargetType: "user",
+		TargetID: u.ID, OrgID: u.OrgID, Details: map[string]any{"email": u.Email, "method": how}}); err != nil {
+		return err
+	}
+	if wsID == "" {
+		return nil
+	}
+	return s.Audit.Record(ctx, tx, audit.Event{ActorID: u.ID, Action: "workspace.created", TargetType: "workspace",
+		TargetID: wsID, OrgID: u.OrgID, WorkspaceID: wsID})
 }
 
 // foundOrganization gives a new user an organization named after them, with
@@ -221,7 +242,7 @@ func emailTaken(ctx context.Context, tx *sql.Tx, email, exceptUser string) (bool
 }
 
 // startSession issues a new random token and stores only its digest.
-func (s *Service) startSession(ctx context.Context, tx *sql.Tx, u User, device string) (Signed, error) {
+func (s *Service) startSession(ctx context.Context, tx *sql.Tx, u User, device, method string) (Signed, error) {
 	raw := make([]byte, 32) // 256 bits
 	if _, err := rand.Read(raw); err != nil {
 		return Signed{}, err
@@ -230,8 +251,8 @@ func (s *Service) startSession(ctx context.Context, tx *sql.Tx, u User, device s
 	now := s.now()
 	u.SessionID = newID()
 	_, err := tx.ExecContext(ctx, `INSERT INTO sessions(id, user_id, org_id, token_hash, device, created_at, last_seen_at,
-		expires_at, authenticated_at) VALUES (?,?,?,?,?,?,?,?,?)`, u.SessionID, u.ID, u.OrgID, digest(token), device,
-		ts(now), ts(now), ts(now.Add(AbsoluteLifetime)), ts(now))
+		expires_at, authenticated_at, method) VALUES (?,?,?,?,?,?,?,?,?,?)`, u.SessionID, u.ID, u.OrgID, digest(token), device,
+		ts(now), ts(now), ts(now.Add(AbsoluteLifetime)), ts(now), method)
 	if err != nil {
 		return Signed{}, err
 	}
@@ -265,10 +286,13 @@ func (s *Service) Authenticate(ctx context.Context, token string) (User, error) 
 		return User{}, apperr.New("auth.session_expired")
 	}
 	var sessID, lastSeen, expires string
-	u, err := scanUser(s.DB.QueryRowContext(ctx, `SELECT `+userCols+`, s.id, s.last_seen_at, s.expires_at
+	var mustEnroll bool
+	u, err := scanUser(s.DB.QueryRowContext(ctx, `SELECT `+userCols+`, s.id, s.last_seen_at, s.expires_at,
+		o.require_mfa = 1 AND u.mfa_enabled_at IS NULL
 		FROM sessions s JOIN users u ON u.id = s.user_id JOIN org_members m ON m.user_id = u.id AND m.org_id = s.org_id
-		WHERE s.token_hash = ? AND s.revoked_at IS NULL`, digest(token)), &sessID, &lastSeen, &expires)
-	u.SessionID = sessID
+		JOIN organizations o ON o.id = s.org_id
+		WHERE s.token_hash = ? AND s.revoked_at IS NULL`, digest(token)), &sessID, &lastSeen, &expires, &mustEnroll)
+	u.SessionID, u.MustEnrollMFA = sessID, mustEnroll
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, apperr.New("auth.session_expired")
 	}

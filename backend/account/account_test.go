@@ -92,10 +92,18 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	dataKey, err := secrets.LoadOrCreateKey(secrets.NewMemory(), "data-key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealer, err := secrets.NewSealer(dataKey)
+	if err != nil {
+		t.Fatal(err)
+	}
 	c := &clock{t: time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC)}
 	log := audit.New(key)
 	return &env{t: t, ctx: ctx, db: db, file: file, log: log, clock: c,
-		svc: &account.Service{DB: db, Audit: log, Defaults: testDefaults{}, Now: c.Now}}
+		svc: &account.Service{DB: db, Audit: log, Defaults: testDefaults{}, Now: c.Now, Sealer: sealer}}
 }
 
 func (e *env) signUp(email, first, last string) account.Signed {

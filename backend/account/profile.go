@@ -44,7 +44,10 @@ func (s *Service) ChangeEmail(ctx context.Context, actor Actor, rawEmail, passwo
 }
 
 func (s *Service) changeEmail(ctx context.Context, tx *sql.Tx, u User, email, password string) (audit.Event, error) {
-	if err := s.confirmPassword(ctx, tx, u.ID, password); err != nil {
+	if err := s.confirmIdentity(ctx, tx, u.Actor(), password); err != nil {
+		return audit.Event{}, err
+	}
+	if err := s.requireRecentAuthWithMFA(ctx, tx, u.Actor()); err != nil {
 		return audit.Event{}, err
 	}
 	if email == u.Email {
@@ -70,9 +73,14 @@ func (s *Service) ChangePassword(ctx context.Context, actor Actor, current, next
 	}
 	_, err := s.withPasswordGuard(ctx, actor, func() (User, error) {
 		return s.change(ctx, actor, func(tx *sql.Tx, u User) (audit.Event, error) {
-			if err := s.confirmPassword(ctx, tx, u.ID, current); apperr.Code(err) == "password.wrong" {
+			// An account made through a provider has no password yet: setting
+			// one takes a recent sign-in instead of the current password.
+			if err := s.confirmIdentity(ctx, tx, u.Actor(), current); apperr.Code(err) == "password.wrong" {
 				return audit.Event{}, apperr.Field("currentPassword", "password.wrong")
 			} else if err != nil {
+				return audit.Event{}, err
+			}
+			if err := s.requireRecentAuthWithMFA(ctx, tx, u.Actor()); err != nil {
 				return audit.Event{}, err
 			}
 			return audit.Event{Action: "user.password_changed"}, setPassword(ctx, tx, u.ID, next, s.now())

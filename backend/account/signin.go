@@ -58,24 +58,18 @@ func (s *Service) SignInAndJoin(ctx context.Context, rawEmail, password, device 
 		return Signed{}, err
 	}
 
-	var hash string
-	var orgID, role sql.NullString
-	u, err := scanSignIn(s.DB.QueryRowContext(ctx, `SELECT u.id, u.email, u.first_name, u.last_name, u.language, u.created_at,
-		m.org_id, m.role, u.password_hash FROM users u LEFT JOIN org_members m ON m.user_id = u.id
-		WHERE u.email_key = ? ORDER BY m.joined_at LIMIT 1`, key), &orgID, &role, &hash)
-	u.OrgID, u.Role = orgID.String, role.String
-	found := err == nil
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	u, hash, found, err := loadSignInUser(ctx, s.DB, `u.email_key = ?`, key)
+	if err != nil {
 		return Signed{}, err
 	}
-	if !found {
-		hash = dummyHash()
+	if !found || hash == "" {
+		hash = dummyHash() // same work whether or not the account exists or has a password
 	}
 	ok, rehash, err := checkPassword(password, hash)
 	if err != nil {
 		return Signed{}, err
 	}
-	if !found || !ok {
+	if !found || !ok || hash == dummyHash() {
 		ev := audit.Event{Action: "user.signin_failed", TargetType: "user", Details: map[string]any{"email": key}}
 		if found {
 			ev.TargetID, ev.OrgID = u.ID, u.OrgID
@@ -95,22 +89,56 @@ func (s *Service) SignInAndJoin(ctx context.Context, rawEmail, password, device 
 				return err
 			}
 		}
-		if join != nil {
-			if err := join(ctx, tx, &u); err != nil {
-				return err
-			}
-		}
-		if u.OrgID == "" {
-			return apperr.New("account.no_organization")
-		}
-		if err := s.Audit.Record(ctx, tx, audit.Event{ActorID: u.ID, Action: "user.signed_in", TargetType: "user",
-			TargetID: u.ID, OrgID: u.OrgID, Details: map[string]any{"device": device}}); err != nil {
-			return err
-		}
-		signed, err = s.startSession(ctx, tx, u, device)
+		signed, err = s.finishFirstFactor(ctx, tx, u, "password", device, join)
 		return err
 	})
 	return signed, err
+}
+
+// finishFirstFactor ends a successful password or provider check: with MFA
+// on, it issues a challenge for the second factor (join waits for it);
+// otherwise it joins, audits and starts the session.
+func (s *Service) finishFirstFactor(ctx context.Context, tx *sql.Tx, u User, method, device string, join JoinFunc) (Signed, error) {
+	var mfaOn bool
+	if err := tx.QueryRowContext(ctx, `SELECT mfa_enabled_at IS NOT NULL FROM users WHERE id = ?`, u.ID).Scan(&mfaOn); err != nil {
+		return Signed{}, err
+	}
+	if mfaOn {
+		return s.issueChallenge(ctx, tx, u, method, device)
+	}
+	return s.completeSignIn(ctx, tx, u, method, device, join)
+}
+
+// completeSignIn joins (an accepted invitation), audits the sign-in and
+// starts the session.
+func (s *Service) completeSignIn(ctx context.Context, tx *sql.Tx, u User, method, device string, join JoinFunc) (Signed, error) {
+	if join != nil {
+		if err := join(ctx, tx, &u); err != nil {
+			return Signed{}, err
+		}
+	}
+	if u.OrgID == "" {
+		return Signed{}, apperr.New("account.no_organization")
+	}
+	if err := s.Audit.Record(ctx, tx, audit.Event{ActorID: u.ID, Action: "user.signed_in", TargetType: "user",
+		TargetID: u.ID, OrgID: u.OrgID, Details: map[string]any{"device": device, "method": method}}); err != nil {
+		return Signed{}, err
+	}
+	return s.startSession(ctx, tx, u, device, method)
+}
+
+// loadSignInUser finds a user by a condition on u, with the organization
+// they joined first, and their password hash.
+func loadSignInUser(ctx context.Context, q querier, where string, arg any) (u User, hash string, found bool, err error) {
+	var orgID, role sql.NullString
+	u, err = scanSignIn(q.QueryRowContext(ctx, `SELECT u.id, u.email, u.first_name, u.last_name, u.language, u.created_at,
+		m.org_id, m.role, u.password_hash FROM users u LEFT JOIN org_members m ON m.user_id = u.id
+		WHERE `+where+` ORDER BY m.joined_at LIMIT 1`, arg), &orgID, &role, &hash)
+	u.OrgID, u.Role = orgID.String, role.String
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, "", false, nil
+	}
+	return u, hash, err == nil, err
 }
 
 // keyedMutex serializes work per key (an email address); entries go away
@@ -164,8 +192,12 @@ func (s *Service) withPasswordGuard(ctx context.Context, actor Actor, fn func() 
 	}
 	out, err := fn()
 	switch {
-	case apperr.Code(err) == "password.wrong":
-		ev := audit.Event{ActorID: u.ID, Action: "user.password_check_failed", TargetType: "user", TargetID: u.ID,
+	case apperr.Code(err) == "password.wrong" || apperr.Code(err) == "mfa.code_invalid":
+		action := "user.password_check_failed"
+		if apperr.Code(err) == "mfa.code_invalid" {
+			action = "user.mfa_failed"
+		}
+		ev := audit.Event{ActorID: u.ID, Action: action, TargetType: "user", TargetID: u.ID,
 			OrgID: u.OrgID, Details: map[string]any{}}
 		if ferr := s.recordFailure(ctx, key, ev); ferr != nil {
 			return User{}, ferr

@@ -266,11 +266,12 @@ func (s *AccountService) SwitchOrganization(orgID string) (StateDTO, error) {
 	return st, s.c.fail("state", err)
 }
 
-// Reauthenticate confirms the password for a sensitive action.
-func (s *AccountService) Reauthenticate(password string) error {
-	_, err := s.withUser("reauthenticate", map[string]string{"password": password},
+// Reauthenticate confirms the password — and a code when MFA is on — for a
+// sensitive action.
+func (s *AccountService) Reauthenticate(password, code string) error {
+	_, err := s.withUser("reauthenticate", map[string]string{"password": password, "code": code},
 		func(ctx context.Context, u account.User) (account.User, error) {
-			return u, s.c.Accounts.Reauthenticate(ctx, u.Actor(), password)
+			return u, s.c.Accounts.Reauthenticate(ctx, u.Actor(), password, code)
 		})
 	return err
 }
