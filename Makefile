@@ -66,6 +66,7 @@ test-e2e: deps-test build
 	cd frontend && ../scripts/with-desktop.sh node e2e/e2e.mjs
 	cd frontend && ../scripts/with-desktop.sh node e2e/organizations.mjs
 	cd frontend && ../scripts/with-desktop.sh node e2e/billing.mjs
+	cd frontend && ../scripts/with-desktop.sh node e2e/security.mjs
 
 test-smoke: deps-test build
 	scripts/with-desktop.sh scripts/smoke.sh ./$(BIN)

@@ -54,7 +54,8 @@ func (a *App) run(assets embed.FS) error {
 		Menu:        a.menu(a.core.Language(context.Background())),
 		OnStartup:   a.startup,
 		Bind: []any{desktop.NewAccountService(a.core), desktop.NewI18nService(a.core),
-			desktop.NewOrganizationService(a.core), desktop.NewWorkspaceService(a.core), desktop.NewBillingService(a.core)},
+			desktop.NewOrganizationService(a.core), desktop.NewWorkspaceService(a.core), desktop.NewBillingService(a.core),
+			desktop.NewSecurityService(a.core)},
 		EnableDefaultContextMenu: false,
 		Linux: &linux.Options{ProgramName: "admin-console", Icon: appIcon,
 			// What Wails picks when Linux options are nil (wails#2977: blank or
@@ -71,6 +72,12 @@ func (a *App) startup(ctx context.Context) {
 	a.ctx = ctx
 	a.core.SetEvents(wailsEvents{ctx}, a.relocalize)
 	a.core.SetDialogs(nativeDialogs{ctx})
+	// Social sign-in happens in the system browser, never in this webview
+	// (RFC 8252): the provider's page must not be one the app can read.
+	a.core.SetBrowser(func(url string) error {
+		runtime.BrowserOpenURL(ctx, url)
+		return nil
+	})
 	if os.Getenv("ADMIN_CONSOLE_REPORT_READY") != "" {
 		// Tests and the start-up benchmark wait for this line: the frontend
 		// sends app:ready once its first screen has rendered.

@@ -31,7 +31,8 @@ func monthStart(t time.Time, tz string) (time.Time, string) {
 
 // SetOrgSpendLimit sets (or, with nil, removes) the organization's monthly
 // spend limit in minor units. It needs a plan with cost control (Scale), and
-// may not fall below a workspace's own limit.
+// may not fall below a workspace's own limit. Raising or removing the limit
+// asks for a recent password proof; lowering it does not.
 func (s *Service) SetOrgSpendLimit(ctx context.Context, a org.Actor, limit *int64) error {
 	if limit != nil && *limit < 0 {
 		return apperr.Field("monthlySpend", "limits.negative").With("Limit", "monthly_spend").With("Model", "")
@@ -55,6 +56,19 @@ func (s *Service) SetOrgSpendLimit(ctx context.Context, a org.Actor, limit *int6
 			}
 			if above > 0 {
 				return apperr.Field("monthlySpend", "limits.below_workspaces").With("Count", above)
+			}
+		}
+		var current sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT monthly_spend_limit FROM organizations WHERE id = ?`, a.OrgID).Scan(&current); err != nil {
+			return err
+		}
+		var before *int64
+		if current.Valid {
+			before = &current.Int64
+		}
+		if org.RaisesSpendLimit(before, limit) {
+			if err := s.recentAuth(ctx, tx, a); err != nil {
+				return err
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE organizations SET monthly_spend_limit = ? WHERE id = ?`, limit, a.OrgID); err != nil {

@@ -176,6 +176,11 @@ type Service struct {
 	Prices *PriceList
 	// Payment is how invoices are paid; bank transfer when nil.
 	Payment PaymentProvider
+	// RecentAuth refuses sensitive actions (raising or removing the
+	// organization's spend limit) when the actor's own session last proved
+	// its password too long ago; package account provides it. Nil checks
+	// nothing.
+	RecentAuth func(ctx context.Context, q org.Querier, a org.Actor) error
 }
 
 func (s *Service) now() time.Time {
@@ -183,6 +188,15 @@ func (s *Service) now() time.Time {
 		return s.Now().UTC()
 	}
 	return time.Now().UTC()
+}
+
+// recentAuth asks the RecentAuth hook, when there is one, inside the
+// action's transaction: after authorization and validation, before any write.
+func (s *Service) recentAuth(ctx context.Context, q org.Querier, a org.Actor) error {
+	if s.RecentAuth == nil {
+		return nil
+	}
+	return s.RecentAuth(ctx, q, a)
 }
 
 func (s *Service) prices() *PriceList {

@@ -41,6 +41,9 @@ type UserDTO struct {
 	Role      string `json:"role"`
 	OrgName   string `json:"orgName"`
 	CreatedAt string `json:"createdAt"`
+	// MustEnrollMFA: the organization requires MFA and the user has none;
+	// the window leads them through enrolment before anything else.
+	MustEnrollMFA bool `json:"mustEnrollMFA"`
 }
 
 // StateDTO is everything the shell needs to pick its first screen.
@@ -50,6 +53,10 @@ type StateDTO struct {
 	Language          string   `json:"language"`
 	Dir               string   `json:"dir"`
 	KeychainAvailable bool     `json:"keychainAvailable"`
+	// MFAChallenge: the password was right; the sign-in waits for a code.
+	MFAChallenge bool `json:"mfaChallenge"`
+	// Providers are the social sign-in providers configured on this device.
+	Providers []string `json:"providers"`
 }
 
 // SignUpDTO is the onboarding form.
@@ -83,11 +90,12 @@ func (c *Core) state(ctx context.Context) (StateDTO, error) {
 		return StateDTO{}, err
 	}
 	c.mu.Lock()
-	st := StateDTO{NeedsOnboarding: !has, Language: lang, Dir: i18n.Dir(lang), KeychainAvailable: !c.keychainFailed}
+	st := StateDTO{NeedsOnboarding: !has, Language: lang, Dir: i18n.Dir(lang), KeychainAvailable: !c.keychainFailed,
+		MFAChallenge: c.pending.challenge != "", Providers: append([]string{}, c.SignIn.Settings.Enabled()...)}
 	signedIn := c.token != ""
 	c.mu.Unlock()
 	if signedIn {
-		if u, err := c.current(ctx); err == nil {
+		if u, err := c.session(ctx); err == nil {
 			dto, err := c.userDTO(ctx, u)
 			if err != nil {
 				return StateDTO{}, err
@@ -104,7 +112,7 @@ func (c *Core) userDTO(ctx context.Context, u account.User) (UserDTO, error) {
 		return UserDTO{}, err
 	}
 	return UserDTO{ID: u.ID, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName, Language: u.Language,
-		Role: u.Role, OrgName: org, CreatedAt: u.CreatedAt.Format(time.RFC3339)}, nil
+		Role: u.Role, OrgName: org, CreatedAt: u.CreatedAt.Format(time.RFC3339), MustEnrollMFA: u.MustEnrollMFA}, nil
 }
 
 // SignUp is onboarding: it creates the account, organization and default
@@ -124,7 +132,7 @@ func (s *AccountService) SignUp(in SignUpDTO) (StateDTO, error) {
 	if err != nil {
 		return StateDTO{}, s.c.fail("sign up", err)
 	}
-	return s.c.signedIn(ctx, signed, in.Keep)
+	return s.c.signedIn(ctx, signed, pendingSignIn{keep: in.Keep})
 }
 
 // SignIn starts a session; keep stores it in the OS keychain.
@@ -143,11 +151,32 @@ func (s *AccountService) SignInWithInvitation(email, password string, keep bool,
 	if err != nil {
 		return StateDTO{}, s.c.fail("sign in", err)
 	}
-	return s.c.signedIn(ctx, signed, keep)
+	return s.c.signedIn(ctx, signed, pendingSignIn{keep: keep, invitation: invitationToken})
 }
 
-func (c *Core) signedIn(ctx context.Context, signed account.Signed, keep bool) (StateDTO, error) {
-	c.adopt(signed.Token, keep)
+// pendingSignIn is a sign-in between its two factors: the challenge, and
+// what the first step asked for (stay signed in, an invitation to accept).
+type pendingSignIn struct {
+	challenge  string
+	keep       bool
+	invitation string
+}
+
+// signedIn adopts a new session, or, when the account's second factor is
+// due, keeps the challenge for CompleteSignIn.
+func (c *Core) signedIn(ctx context.Context, signed account.Signed, p pendingSignIn) (StateDTO, error) {
+	c.mu.Lock()
+	c.pending = pendingSignIn{}
+	if signed.Challenge != "" {
+		p.challenge = signed.Challenge
+		c.pending = p
+	}
+	c.mu.Unlock()
+	if signed.Challenge != "" {
+		st, err := c.state(ctx)
+		return st, c.fail("state", err)
+	}
+	c.adopt(signed.Token, p.keep)
 	// The signed-out screens of this device follow the last user's language.
 	if err := c.putSetting(ctx, "language", signed.User.Language); err != nil {
 		return StateDTO{}, c.fail("sign in", err)
@@ -168,6 +197,9 @@ func (c *Core) signOut(ctx context.Context) error {
 	c.mu.Unlock()
 	err := c.Accounts.SignOut(ctx, token)
 	c.forget()
+	c.mu.Lock()
+	c.pending = pendingSignIn{}
+	c.mu.Unlock()
 	return c.fail("sign out", err)
 }
 
@@ -267,11 +299,13 @@ func (s *AccountService) SwitchOrganization(orgID string) (StateDTO, error) {
 }
 
 // Reauthenticate confirms the password — and a code when MFA is on — for a
-// sensitive action.
+// sensitive action. It works during enforced enrolment, which needs it.
 func (s *AccountService) Reauthenticate(password, code string) error {
-	_, err := s.withUser("reauthenticate", map[string]string{"password": password, "code": code},
-		func(ctx context.Context, u account.User) (account.User, error) {
-			return u, s.c.Accounts.Reauthenticate(ctx, u.Actor(), password, code)
-		})
+	if err := tooLong(map[string]string{"password": password, "code": code}); err != nil {
+		return err
+	}
+	_, err := enrolling(s.c, "reauthenticate", func(ctx context.Context, a account.Actor) (struct{}, error) {
+		return struct{}{}, s.c.Accounts.Reauthenticate(ctx, a, password, code)
+	})
 	return err
 }

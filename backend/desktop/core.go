@@ -23,6 +23,7 @@ import (
 	"admin-console/backend/billing"
 	"admin-console/backend/demo"
 	"admin-console/backend/i18n"
+	"admin-console/backend/oidc"
 	"admin-console/backend/org"
 	"admin-console/backend/secrets"
 	"admin-console/backend/store"
@@ -62,8 +63,13 @@ type Core struct {
 	installID string
 	osLocales []string
 
+	// SignIn runs social sign-in in the system browser.
+	SignIn *oidc.Flow
+
 	mu             sync.Mutex
 	token          string
+	pending        pendingSignIn      // a sign-in waiting for its second factor
+	cancelProvider context.CancelFunc // the provider sign-in waiting for the browser, if any
 	events         Events
 	onLanguage     func(lang string)
 	keychainFailed bool
@@ -76,6 +82,9 @@ type Options struct {
 	Keychain  secrets.Keychain
 	OSLocales []string // the OS's preferred locales, most preferred first
 	Log       *slog.Logger
+	// SignInProviders is the provider settings file; empty means
+	// oidc.SettingsPath(DataDir).
+	SignInProviders string
 }
 
 // DBFile is the database's file name inside the data directory.
@@ -113,13 +122,44 @@ func Open(ctx context.Context, o Options) (*Core, error) {
 		key = nil
 	}
 	c.Audit = audit.New(key)
-	c.Accounts = &account.Service{DB: db, Audit: c.Audit, Defaults: defaults{bundle}}
-	c.Orgs = &org.Service{DB: db, Audit: c.Audit}
-	c.Billing = &billing.Service{DB: db, Audit: c.Audit}
-	c.Workspaces = &workspace.Service{DB: db, Audit: c.Audit, RecentAuth: func(ctx context.Context, q org.Querier, a org.Actor) error {
+	c.Accounts = &account.Service{DB: db, Audit: c.Audit, Defaults: defaults{bundle}, Sealer: c.openSealer(o)}
+	c.SignIn = c.newSignInFlow(o)
+	recentAuth := func(ctx context.Context, q org.Querier, a org.Actor) error {
 		return c.Accounts.RequireRecentAuth(ctx, q, account.Actor{UserID: a.UserID, OrgID: a.OrgID, SessionID: a.SessionID})
-	}}
+	}
+	c.Orgs = &org.Service{DB: db, Audit: c.Audit, RecentAuth: recentAuth}
+	c.Billing = &billing.Service{DB: db, Audit: c.Audit, RecentAuth: recentAuth}
+	c.Workspaces = &workspace.Service{DB: db, Audit: c.Audit, RecentAuth: recentAuth}
 	return c, nil
+}
+
+// openSealer loads the data key that seals TOTP secrets; without a keychain
+// MFA cannot be set up (the screens say so) but everything else works.
+func (c *Core) openSealer(o Options) *secrets.Sealer {
+	key, err := secrets.LoadOrCreateKey(o.Keychain, c.keyAccount("data-key"))
+	if err == nil {
+		var s *secrets.Sealer
+		if s, err = secrets.NewSealer(key); err == nil {
+			return s
+		}
+	}
+	o.Log.Warn("data key unavailable; multi-factor authentication cannot be used", "err", err)
+	return nil
+}
+
+// newSignInFlow reads the provider settings file. A broken file is logged
+// and leaves social sign-in off rather than stopping the app.
+func (c *Core) newSignInFlow(o Options) *oidc.Flow {
+	path := o.SignInProviders
+	if path == "" {
+		path = oidc.SettingsPath(o.DataDir)
+	}
+	settings, err := oidc.LoadSettings(path)
+	if err != nil {
+		o.Log.Error("sign-in provider settings ignored", "file", path, "err", err)
+		settings = oidc.Settings{}
+	}
+	return &oidc.Flow{Settings: settings, Page: c.callbackPage}
 }
 
 // Close releases the database.
@@ -193,8 +233,20 @@ func (c *Core) setKeychainFailed(v bool) {
 	c.mu.Unlock()
 }
 
-// current returns the signed-in user, or a coded error when nobody is.
+// current returns the signed-in user, or a coded error when nobody is or
+// when the organization's policy wants them to enrol in MFA first: until
+// then, only the calls that use session (state, enrolment, sign-out,
+// language) work.
 func (c *Core) current(ctx context.Context) (account.User, error) {
+	u, err := c.session(ctx)
+	if err == nil && u.MustEnrollMFA {
+		return account.User{}, apperr.New("mfa.enrollment_required")
+	}
+	return u, err
+}
+
+// session returns the signed-in user, policy or not.
+func (c *Core) session(ctx context.Context) (account.User, error) {
 	c.mu.Lock()
 	token := c.token
 	c.mu.Unlock()

@@ -68,7 +68,7 @@ func (c *Core) setLanguage(ctx context.Context, lang string) error {
 	if !signedIn {
 		return nil
 	}
-	u, err := c.current(ctx)
+	u, err := c.session(ctx)
 	if err != nil {
 		return nil // the session just ended: the device setting stands
 	}
@@ -109,7 +109,7 @@ func (c *Core) language(ctx context.Context) (string, error) {
 	signedIn := c.token != ""
 	c.mu.Unlock()
 	if signedIn {
-		if u, err := c.current(ctx); err == nil {
+		if u, err := c.session(ctx); err == nil {
 			return u.Language, nil
 		}
 	}

@@ -874,12 +874,12 @@ func TestRecentAuthForKeys(t *testing.T) {
 	_, err = e.ws.CreateKey(e.ctx, stranger.Actor(), w, workspace.KeyInput{Name: "x"})
 	wantCode(t, err, "workspace.not_found")
 
-	err = e.acct.Reauthenticate(e.ctx, o.Account(), "wrong password, surely")
+	err = e.acct.Reauthenticate(e.ctx, o.Account(), "wrong password, surely", "")
 	if apperr.Code(err) != "password.wrong" {
 		t.Errorf("wrong password: %v", err)
 	}
 	mark := e.mark()
-	ok(t, e.acct.Reauthenticate(e.ctx, o.Account(), password))
+	ok(t, e.acct.Reauthenticate(e.ctx, o.Account(), password, ""))
 	_ = must(e.ws.CreateKey(e.ctx, o.Actor(), w, workspace.KeyInput{Name: "after proof"}))(t)
 	rotated := must(e.ws.RotateKey(e.ctx, o.Actor(), w, k.ID, time.Hour))(t)
 	e.wantEvents(t, mark, "user.reauthenticated", "api_key.created", "api_key.rotated")

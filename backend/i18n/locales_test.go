@@ -33,15 +33,21 @@ var pluralForms = map[string][]string{
 }
 
 // sameAsEnglishAllowed lists messages that may read the same in every
-// language: product and plan names (a plan's name is a brand; "Free" is a
-// word, and is translated).
+// language: product, plan and sign-in provider names (a plan's name is a
+// brand; "Free" is a word, and is translated).
 var sameAsEnglishAllowed = map[string]bool{
-	"app.name":        true,
-	"plan.pro":        true,
-	"plan.team":       true,
-	"plan.enterprise": true,
-	"plan.experiment": true,
-	"plan.scale":      true,
+	"provider.google":          true,
+	"provider.microsoft":       true,
+	"provider.apple":           true,
+	"session.method.google":    true,
+	"session.method.microsoft": true,
+	"session.method.apple":     true,
+	"app.name":                 true,
+	"plan.pro":                 true,
+	"plan.team":                true,
+	"plan.enterprise":          true,
+	"plan.experiment":          true,
+	"plan.scale":               true,
 }
 
 // countsToTry exercise every plural category of every supported language.

@@ -212,7 +212,7 @@ func ownerCount(ctx context.Context, q Querier, orgID string) (int, error) {
 
 // ChangeRole gives a member another role. Ownership only moves through
 // TransferOwnership; only an Owner may change an Owner; the last Owner
-// cannot be demoted.
+// cannot be demoted. A change asks for a recent password proof.
 func (s *Service) ChangeRole(ctx context.Context, a Actor, userID, newRole string) error {
 	if !ValidRole(newRole) {
 		return apperr.Field("role", "role.unknown")
@@ -239,6 +239,9 @@ func (s *Service) ChangeRole(ctx context.Context, a Actor, userID, newRole strin
 			} else if n <= 1 {
 				return apperr.New("member.last_owner")
 			}
+		}
+		if err := s.recentAuth(ctx, tx, a); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE org_members SET role = ? WHERE org_id = ? AND user_id = ?`, newRole, a.OrgID, userID); err != nil {
 			return err
@@ -320,6 +323,10 @@ func (s *Service) TransferOwnership(ctx context.Context, a Actor, userID string)
 		}
 		current, email, err := target(ctx, tx, a.OrgID, userID)
 		if err != nil {
+			return err
+		}
+		// Giving the organization away is the largest role change of all.
+		if err := s.recentAuth(ctx, tx, a); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE org_members SET role = 'owner' WHERE org_id = ? AND user_id = ?`, a.OrgID, userID); err != nil {

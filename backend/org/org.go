@@ -22,6 +22,11 @@ type Service struct {
 	DB    *store.DB
 	Audit *audit.Log
 	Now   func() time.Time
+	// RecentAuth refuses sensitive actions (changing a member's role,
+	// deleting the organization) when the actor's own session last proved
+	// its password too long ago; package account provides it. Nil checks
+	// nothing.
+	RecentAuth func(ctx context.Context, q Querier, a Actor) error
 
 	members memberIndex
 }
@@ -31,6 +36,15 @@ func (s *Service) now() time.Time {
 		return s.Now().UTC()
 	}
 	return time.Now().UTC()
+}
+
+// recentAuth asks the RecentAuth hook, when there is one, inside the
+// action's transaction: after authorization and validation, before any write.
+func (s *Service) recentAuth(ctx context.Context, q Querier, a Actor) error {
+	if s.RecentAuth == nil {
+		return nil
+	}
+	return s.RecentAuth(ctx, q, a)
 }
 
 // ts formats a stored timestamp with a fixed width, so that SQL compares and
@@ -223,8 +237,23 @@ func fits(ctx context.Context, q Querier, orgID string, ent plans.Entitlements, 
 	return nil
 }
 
+// RaisesSpendLimit tells whether a monthly spend limit going from current to
+// next (nil: none) allows more spending: a higher limit, or none where there
+// was one. Raising is the sensitive direction (it asks for a recent password
+// proof); lowering or keeping a limit is not.
+func RaisesSpendLimit(current, next *int64) bool {
+	switch {
+	case current == nil:
+		return false // nothing allows more than no limit
+	case next == nil:
+		return true
+	}
+	return *next > *current
+}
+
 // Delete removes the organization and all its data. The name must be typed
-// exactly. Sessions acting in it end; its audit events stay, append-only.
+// exactly, and the actor must have proved their password recently. Sessions
+// acting in it end; its audit events stay, append-only.
 func (s *Service) Delete(ctx context.Context, a Actor, confirmName string) error {
 	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		role, err := Authorize(ctx, tx, a, OrgDelete)
@@ -237,6 +266,9 @@ func (s *Service) Delete(ctx context.Context, a Actor, confirmName string) error
 		}
 		if strings.TrimSpace(confirmName) != o.Name {
 			return apperr.Field("confirmName", "confirm.name_mismatch")
+		}
+		if err := s.recentAuth(ctx, tx, a); err != nil {
+			return err
 		}
 		now := ts(s.now())
 		if _, err := tx.ExecContext(ctx, `UPDATE sessions SET revoked_at = ? WHERE org_id = ? AND revoked_at IS NULL`, now, a.OrgID); err != nil {

@@ -56,20 +56,21 @@ const (
 	UsageRead         Permission = "usage.read"
 	UsageImport       Permission = "usage.import" // importing a gateway's usage export
 	SpendLimits       Permission = "spend.manage" // the organization's monthly spend limit
+	SecurityManage    Permission = "security.manage" // the organization's sign-in policy (require MFA)
 )
 
 // Matrix is the permission matrix, written down once (the README copies it):
 //
 //	Owner:   everything, including transferring ownership and deleting the organization
-//	Admin:   members, workspaces, keys, limits, privacy, data
+//	Admin:   members, workspaces, keys, limits, privacy, data, sign-in policy
 //	Billing: subscriptions, billing information, invoices, usage
 //	Member:  only the workspaces they belong to (see package workspace)
 var Matrix = map[Role]map[Permission]bool{
 	Owner: set(OrgRead, OrgRename, OrgDelete, OwnershipTransfer, MembersRead, MembersManage, WorkspacesAll,
 		WorkspacesCreate, KeysAll, LimitsManage, PrivacyManage, DataManage, SubscriptionsEdit, BillingManage,
-		InvoicesRead, UsageRead, UsageImport, SpendLimits),
+		InvoicesRead, UsageRead, UsageImport, SpendLimits, SecurityManage),
 	Admin: set(OrgRead, OrgRename, MembersRead, MembersManage, WorkspacesAll, WorkspacesCreate, KeysAll,
-		LimitsManage, PrivacyManage, DataManage, UsageImport, SpendLimits),
+		LimitsManage, PrivacyManage, DataManage, UsageImport, SpendLimits, SecurityManage),
 	// Spending is a finance matter too: Billing sets the organization's
 	// monthly limit and imports usage, but not workspaces' rate limits.
 	Billing: set(OrgRead, SubscriptionsEdit, BillingManage, InvoicesRead, UsageRead, UsageImport, SpendLimits),

@@ -131,8 +131,8 @@ func (s *Service) keyAccess(ctx context.Context, tx *sql.Tx, a org.Actor, wsID s
 	if err := live(w); err != nil {
 		return err
 	}
-	if issuing && s.RecentAuth != nil {
-		return s.RecentAuth(ctx, tx, a)
+	if issuing {
+		return s.recentAuth(ctx, tx, a)
 	}
 	return nil
 }

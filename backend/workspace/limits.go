@@ -87,6 +87,8 @@ type LimitsInput struct {
 
 // SetLimits replaces a workspace's limits. No limit may exceed the
 // organization's: the error names the limit, the model and by how much.
+// Raising or removing the monthly spend limit asks for a recent password
+// proof; lowering it, or changing rate limits, does not.
 func (s *Service) SetLimits(ctx context.Context, a org.Actor, wsID string, in LimitsInput) (Limits, error) {
 	if len(in.Rows) > MaxLimitRows {
 		return Limits{}, apperr.Field("rows", "model.too_many").With("Count", MaxLimitRows)
@@ -109,6 +111,11 @@ func (s *Service) SetLimits(ctx context.Context, a org.Actor, wsID string, in Li
 		}
 		if err := checkLimits(in, before); err != nil {
 			return err
+		}
+		if org.RaisesSpendLimit(before.MonthlySpend, in.MonthlySpend) {
+			if err := s.recentAuth(ctx, tx, a); err != nil {
+				return err
+			}
 		}
 		if err := writeLimits(ctx, tx, wsID, in); err != nil {
 			return err

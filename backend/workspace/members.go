@@ -128,7 +128,8 @@ func (s *Service) AddMember(ctx context.Context, a org.Actor, wsID, userID, role
 	})
 }
 
-// ChangeMemberRole makes a workspace member an admin or a member.
+// ChangeMemberRole makes a workspace member an admin or a member. A change
+// asks for a recent password proof.
 func (s *Service) ChangeMemberRole(ctx context.Context, a org.Actor, wsID, userID, role string) error {
 	if !validWsRole(role) {
 		return apperr.Field("role", "role.unknown")
@@ -136,6 +137,9 @@ func (s *Service) ChangeMemberRole(ctx context.Context, a org.Actor, wsID, userI
 	return s.changeMember(ctx, a, wsID, userID, func(tx *sql.Tx, current string) (string, map[string]any, error) {
 		if current == role {
 			return "", nil, nil
+		}
+		if err := s.recentAuth(ctx, tx, a); err != nil {
+			return "", nil, err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE workspace_members SET role = ? WHERE workspace_id = ? AND user_id = ?`, role, wsID, userID)
 		return "workspace.member_role_changed", map[string]any{"from": current, "to": role}, err

@@ -32,8 +32,10 @@ type Service struct {
 	DB    *store.DB
 	Audit *audit.Log
 	Now   func() time.Time
-	// RecentAuth refuses sensitive actions (creating a key) when the actor's
-	// last password proof is too old; package account provides it.
+	// RecentAuth refuses sensitive actions (issuing a key, changing a
+	// member's role, raising or removing the spend limit, deleting a
+	// workspace) when the actor's own session last proved its password too
+	// long ago; package account provides it. Nil checks nothing.
 	RecentAuth func(ctx context.Context, q org.Querier, a org.Actor) error
 }
 
@@ -42,6 +44,15 @@ func (s *Service) now() time.Time {
 		return s.Now().UTC()
 	}
 	return time.Now().UTC()
+}
+
+// recentAuth asks the RecentAuth hook, when there is one, inside the
+// action's transaction: after authorization and validation, before any write.
+func (s *Service) recentAuth(ctx context.Context, q org.Querier, a org.Actor) error {
+	if s.RecentAuth == nil {
+		return nil
+	}
+	return s.RecentAuth(ctx, q, a)
 }
 
 // ts formats a stored timestamp with a fixed width, so that SQL compares and
@@ -314,6 +325,9 @@ func (s *Service) Delete(ctx context.Context, a org.Actor, wsID, confirmName str
 		}
 		if strings.TrimSpace(confirmName) != w.Name {
 			return apperr.Field("confirmName", "confirm.name_mismatch")
+		}
+		if err := s.recentAuth(ctx, tx, a); err != nil {
+			return err
 		}
 		var keys int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM api_keys WHERE workspace_id = ?`, wsID).Scan(&keys); err != nil {

@@ -108,6 +108,7 @@ try {
     await page.screenshot({ path: join(shots, 'usage-chart-ar.png') });
     await nav('organization');
     await page.locator('#org-tab-invoices').click();
+    await page.locator('table tbody tr').first().waitFor();
     await page.screenshot({ path: join(shots, 'invoices-ar.png') });
     await nav('account');
     await page.locator('#account-language').selectOption('en');

@@ -42,6 +42,11 @@ export class FormState {
     this.#done = undefined;
   }
 
+  /** success shows a confirmation that needs parameters (a count, a name). */
+  success(id: string, params?: Params): void {
+    this.#done = { id, params };
+  }
+
   fieldError(field: string, id: string, params?: Params): void {
     this.#fieldErrors = { ...this.#fieldErrors, [field]: { id, params } };
   }

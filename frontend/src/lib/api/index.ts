@@ -5,6 +5,7 @@ import * as I18n from '../wailsjs/go/desktop/I18nService';
 import * as Org from '../wailsjs/go/desktop/OrganizationService';
 import * as Ws from '../wailsjs/go/desktop/WorkspaceService';
 import * as Bill from '../wailsjs/go/desktop/BillingService';
+import * as Sec from '../wailsjs/go/desktop/SecurityService';
 import { EventsOn, EventsEmit, ClipboardSetText } from '../wailsjs/runtime/runtime';
 import { toCodedError, type CodedError } from './errors';
 import type { desktop } from '../wailsjs/go/models';
@@ -39,6 +40,10 @@ export type ImportResult = desktop.ImportResultDTO;
 export type Spend = desktop.SpendDTO;
 export type SpendAlert = desktop.AlertDTO;
 export type InvoiceSummary = desktop.InvoiceDTO;
+export type Security = desktop.SecurityDTO;
+export type Enrollment = desktop.EnrollmentDTO;
+export type Session = desktop.SessionDTO;
+export type Policy = desktop.PolicyDTO;
 export { toCodedError, type CodedError };
 
 /** ApiError carries the coded error so forms can put it next to its field. */
@@ -77,10 +82,35 @@ export const api = {
     call(Account.SignInWithInvitation(email, password, keep, token)),
   acceptInvitation: (token: string) => call(Account.AcceptInvitation(token)),
   switchOrganization: (orgId: string) => call(Account.SwitchOrganization(orgId)),
-  reauthenticate: (password: string) => call(Account.Reauthenticate(password)),
+  reauthenticate: (password: string, code: string) => call(Account.Reauthenticate(password, code)),
+  /** Finishes a sign-in waiting for its second factor (TOTP or recovery code). */
+  completeSignIn: (code: string) => call(Account.CompleteSignIn(code)),
+  cancelSignIn: () => call(Account.CancelSignIn()),
+  /** Resolves when the system browser comes back (or the wait is cancelled). */
+  signInWithProvider: (provider: string, keep: boolean, invitationToken: string) =>
+    call(Account.SignInWithProvider(provider, keep, invitationToken)),
+  cancelProviderSignIn: () => call(Account.CancelProviderSignIn()),
   languages: () => call(I18n.Languages()),
   catalog: (lang: string) => call(I18n.Catalog(lang)),
   setLanguage: (lang: string) => call(I18n.SetLanguage(lang)),
+};
+
+export const securityApi = {
+  security: () => call(Sec.Security()),
+  beginMFA: () => call(Sec.BeginMFAEnrollment()),
+  confirmMFA: (code: string) => call(Sec.ConfirmMFAEnrollment(code)),
+  regenerateCodes: () => call(Sec.RegenerateRecoveryCodes()),
+  disableMFA: (password: string, code: string) => call(Sec.DisableMFA(password, code)),
+  /** Resolves to the saved path, or "" when the dialog was cancelled. */
+  saveCodes: (codes: string[]) => call(Sec.SaveRecoveryCodes(codes)),
+  linkProvider: (provider: string) => call(Sec.LinkProvider(provider)),
+  unlinkProvider: (provider: string) => call(Sec.UnlinkProvider(provider)),
+  reauthWithProvider: (provider: string, code: string) => call(Sec.ReauthenticateWithProvider(provider, code)),
+  sessions: () => call(Sec.Sessions()),
+  endSession: (id: string) => call(Sec.EndSession(id)),
+  endOtherSessions: () => call(Sec.EndOtherSessions()),
+  policy: () => call(Sec.Policy()),
+  setRequireMFA: (on: boolean) => call(Sec.SetRequireMFA(on)),
 };
 
 export const orgApi = {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import { formatDate, interpolate, pluralForm, requiredForms, translate, type Catalog } from './core';
+import { formatDate, formatDateTime, formatRelative, interpolate, pluralForm, requiredForms, translate, type Catalog } from './core';
 import { messageId, toCodedError } from '../api/errors';
 
 const languages = ['en', 'fr', 'de', 'es', 'pl', 'it', 'pt-BR', 'ar'];
@@ -102,5 +102,22 @@ describe('money typed by people', () => {
     for (const lang of ['en', 'fr', 'de', 'es', 'pl', 'it', 'pt-BR']) {
       expect(parseMoney(lang, amountInput(lang, 500000, 'EUR'), 'EUR')).toBe(500000);
     }
+  });
+});
+
+describe('formatRelative and formatDateTime', () => {
+  const now = new Date('2026-11-28T12:00:00Z');
+  it('says "now" for the last seconds and counts larger units', () => {
+    expect(formatRelative('en', '2026-11-28T11:59:50Z', now)).toBe('now');
+    expect(formatRelative('en', '2026-11-28T11:55:00Z', now)).toBe('5 minutes ago');
+    expect(formatRelative('en', '2026-11-28T09:00:00Z', now)).toBe('3 hours ago');
+    expect(formatRelative('en', '2026-11-27T12:00:00Z', now)).toBe('yesterday');
+    expect(formatRelative('fr', '2026-11-26T12:00:00Z', now)).toBe('avant-hier');
+    expect(formatRelative('ar', '2026-11-28T11:55:00Z', now)).not.toBe(formatRelative('en', '2026-11-28T11:55:00Z', now));
+  });
+  it('refuses what is not a date', () => {
+    expect(formatRelative('en', 'nope', now)).toBe('');
+    expect(formatDateTime('en', 'nope')).toBe('');
+    expect(formatDateTime('de', '2026-11-28T12:00:00Z')).toMatch(/28\.11\.2026/);
   });
 });

@@ -57,6 +57,32 @@ export function formatDate(lang: string, iso: string, style: 'long' | 'medium' =
   return new Intl.DateTimeFormat(lang, { dateStyle: style }).format(d);
 }
 
+/** formatDateTime shows a moment to the minute, in the reader's time zone. */
+export function formatDateTime(lang: string, iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+}
+
+const relativeSteps: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['second', 60], ['minute', 60], ['hour', 24], ['day', 30], ['month', 12], ['year', Infinity],
+];
+
+/** formatRelative says how long ago (or in how long) iso is from now: "5 minutes ago", "yesterday". */
+export function formatRelative(lang: string, iso: string, now: Date = new Date()): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  let amount = (d.getTime() - now.getTime()) / 1000;
+  for (const [unit, size] of relativeSteps) {
+    if (Math.abs(amount) < size) {
+      const rtf = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+      return unit === 'second' && Math.abs(amount) < 45 ? rtf.format(0, 'second') : rtf.format(Math.round(amount), unit);
+    }
+    amount /= size;
+  }
+  return '';
+}
+
 const byteUnits = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
 
 /** formatBytes shows a size with the largest unit that keeps it above 1. */

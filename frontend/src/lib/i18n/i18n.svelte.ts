@@ -1,6 +1,6 @@
 // The reactive language state of the window. Components call t() in their
 // markup; switching language swaps the catalog and every t() re-renders.
-import { translate, formatBytes, formatDate, formatMoney, formatNumber, parseMoney, type Catalog, type Params } from './core';
+import { translate, formatBytes, formatDate, formatDateTime, formatRelative, formatMoney, formatNumber, parseMoney, type Catalog, type Params } from './core';
 
 type Dir = 'ltr' | 'rtl';
 
@@ -31,6 +31,14 @@ export function t(id: string, params?: Params): string {
 
 export function date(iso: string): string {
   return formatDate(state.lang, iso);
+}
+
+export function dateTime(iso: string): string {
+  return formatDateTime(state.lang, iso);
+}
+
+export function ago(iso: string): string {
+  return formatRelative(state.lang, iso);
 }
 
 export function num(n: number): string {

@@ -56,6 +56,40 @@ export namespace desktop {
 	        this.seats = source["seats"];
 	    }
 	}
+	export class EnrollmentDTO {
+	    secret: string;
+	    uri: string;
+	    qrCode: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new EnrollmentDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.secret = source["secret"];
+	        this.uri = source["uri"];
+	        this.qrCode = source["qrCode"];
+	    }
+	}
+	export class IdentityDTO {
+	    provider: string;
+	    email: string;
+	    linkedAt: string;
+	    lastUsedAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new IdentityDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.provider = source["provider"];
+	        this.email = source["email"];
+	        this.linkedAt = source["linkedAt"];
+	        this.lastUsedAt = source["lastUsedAt"];
+	    }
+	}
 	export class ImportResultDTO {
 	    file: string;
 	    read: number;
@@ -464,6 +498,22 @@ export namespace desktop {
 	        this.invitations = source["invitations"];
 	    }
 	}
+	export class PolicyDTO {
+	    requireMFA: boolean;
+	    membersWithoutMFA: number;
+	    canManage: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new PolicyDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.requireMFA = source["requireMFA"];
+	        this.membersWithoutMFA = source["membersWithoutMFA"];
+	        this.canManage = source["canManage"];
+	    }
+	}
 	export class ProfileDTO {
 	    legalName: string;
 	    address: string;
@@ -590,6 +640,72 @@ export namespace desktop {
 		    return a;
 		}
 	}
+	export class SecurityDTO {
+	    mfaAvailable: boolean;
+	    mfaEnabled: boolean;
+	    mfaEnabledAt: string;
+	    recoveryCodesLeft: number;
+	    mfaRequired: boolean;
+	    hasPassword: boolean;
+	    identities: IdentityDTO[];
+	    providers: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new SecurityDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.mfaAvailable = source["mfaAvailable"];
+	        this.mfaEnabled = source["mfaEnabled"];
+	        this.mfaEnabledAt = source["mfaEnabledAt"];
+	        this.recoveryCodesLeft = source["recoveryCodesLeft"];
+	        this.mfaRequired = source["mfaRequired"];
+	        this.hasPassword = source["hasPassword"];
+	        this.identities = this.convertValues(source["identities"], IdentityDTO);
+	        this.providers = source["providers"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SessionDTO {
+	    id: string;
+	    device: string;
+	    method: string;
+	    createdAt: string;
+	    lastSeenAt: string;
+	    current: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new SessionDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.device = source["device"];
+	        this.method = source["method"];
+	        this.createdAt = source["createdAt"];
+	        this.lastSeenAt = source["lastSeenAt"];
+	        this.current = source["current"];
+	    }
+	}
 	export class SignUpDTO {
 	    email: string;
 	    firstName: string;
@@ -659,6 +775,7 @@ export namespace desktop {
 	    role: string;
 	    orgName: string;
 	    createdAt: string;
+	    mustEnrollMFA: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new UserDTO(source);
@@ -674,6 +791,7 @@ export namespace desktop {
 	        this.role = source["role"];
 	        this.orgName = source["orgName"];
 	        this.createdAt = source["createdAt"];
+	        this.mustEnrollMFA = source["mustEnrollMFA"];
 	    }
 	}
 	export class StateDTO {
@@ -682,6 +800,8 @@ export namespace desktop {
 	    language: string;
 	    dir: string;
 	    keychainAvailable: boolean;
+	    mfaChallenge: boolean;
+	    providers: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new StateDTO(source);
@@ -694,6 +814,8 @@ export namespace desktop {
 	        this.language = source["language"];
 	        this.dir = source["dir"];
 	        this.keychainAvailable = source["keychainAvailable"];
+	        this.mfaChallenge = source["mfaChallenge"];
+	        this.providers = source["providers"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

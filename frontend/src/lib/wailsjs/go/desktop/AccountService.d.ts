@@ -4,15 +4,23 @@ import {desktop} from '../models';
 
 export function AcceptInvitation(arg1:string):Promise<desktop.StateDTO>;
 
+export function CancelProviderSignIn():Promise<void>;
+
+export function CancelSignIn():Promise<void>;
+
 export function ChangeEmail(arg1:string,arg2:string):Promise<desktop.UserDTO>;
 
 export function ChangePassword(arg1:string,arg2:string):Promise<void>;
 
-export function Reauthenticate(arg1:string):Promise<void>;
+export function CompleteSignIn(arg1:string):Promise<desktop.StateDTO>;
+
+export function Reauthenticate(arg1:string,arg2:string):Promise<void>;
 
 export function SignIn(arg1:string,arg2:string,arg3:boolean):Promise<desktop.StateDTO>;
 
 export function SignInWithInvitation(arg1:string,arg2:string,arg3:boolean,arg4:string):Promise<desktop.StateDTO>;
+
+export function SignInWithProvider(arg1:string,arg2:boolean,arg3:string):Promise<desktop.StateDTO>;
 
 export function SignOut():Promise<void>;
 

@@ -6,6 +6,14 @@ export function AcceptInvitation(arg1) {
   return window['go']['desktop']['AccountService']['AcceptInvitation'](arg1);
 }
 
+export function CancelProviderSignIn() {
+  return window['go']['desktop']['AccountService']['CancelProviderSignIn']();
+}
+
+export function CancelSignIn() {
+  return window['go']['desktop']['AccountService']['CancelSignIn']();
+}
+
 export function ChangeEmail(arg1, arg2) {
   return window['go']['desktop']['AccountService']['ChangeEmail'](arg1, arg2);
 }
@@ -14,8 +22,12 @@ export function ChangePassword(arg1, arg2) {
   return window['go']['desktop']['AccountService']['ChangePassword'](arg1, arg2);
 }
 
-export function Reauthenticate(arg1) {
-  return window['go']['desktop']['AccountService']['Reauthenticate'](arg1);
+export function CompleteSignIn(arg1) {
+  return window['go']['desktop']['AccountService']['CompleteSignIn'](arg1);
+}
+
+export function Reauthenticate(arg1, arg2) {
+  return window['go']['desktop']['AccountService']['Reauthenticate'](arg1, arg2);
 }
 
 export function SignIn(arg1, arg2, arg3) {
@@ -24,6 +36,10 @@ export function SignIn(arg1, arg2, arg3) {
 
 export function SignInWithInvitation(arg1, arg2, arg3, arg4) {
   return window['go']['desktop']['AccountService']['SignInWithInvitation'](arg1, arg2, arg3, arg4);
+}
+
+export function SignInWithProvider(arg1, arg2, arg3) {
+  return window['go']['desktop']['AccountService']['SignInWithProvider'](arg1, arg2, arg3);
 }
 
 export function SignOut() {
