@@ -21,10 +21,12 @@ import (
 	"admin-console/backend/apperr"
 	"admin-console/backend/audit"
 	"admin-console/backend/billing"
+	"admin-console/backend/capture"
 	"admin-console/backend/demo"
 	"admin-console/backend/i18n"
 	"admin-console/backend/oidc"
 	"admin-console/backend/org"
+	"admin-console/backend/privacy"
 	"admin-console/backend/secrets"
 	"admin-console/backend/store"
 	"admin-console/backend/workspace"
@@ -57,6 +59,8 @@ type Core struct {
 	Orgs       *org.Service
 	Workspaces *workspace.Service
 	Billing    *billing.Service
+	Privacy    *privacy.Service
+	Capture    *capture.Service
 	Audit      *audit.Log
 	Log        *slog.Logger
 
@@ -130,6 +134,8 @@ func Open(ctx context.Context, o Options) (*Core, error) {
 	c.Orgs = &org.Service{DB: db, Audit: c.Audit, RecentAuth: recentAuth}
 	c.Billing = &billing.Service{DB: db, Audit: c.Audit, RecentAuth: recentAuth}
 	c.Workspaces = &workspace.Service{DB: db, Audit: c.Audit, RecentAuth: recentAuth}
+	c.Privacy = &privacy.Service{DB: db, Audit: c.Audit}
+	c.Capture = &capture.Service{DB: db, Audit: c.Audit}
 	return c, nil
 }
 

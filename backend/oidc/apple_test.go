@@ -2,6 +2,7 @@ package oidc_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html"
 	"log/slog"
@@ -88,7 +89,7 @@ func appleSetup(t *testing.T, mw func(http.Handler) http.Handler) (*oidc.Flow, *
 	relay := httptest.NewTLSServer(oidc.NewRelay(slog.New(slog.NewTextHandler(logs, nil))))
 	t.Cleanup(relay.Close)
 	m := newMock(t, mw)
-	b := newBrowserWith(relay.Client().Transport) // trusts the relay's certificate
+	b := newBrowserWith(t, relay.Client().Transport) // trusts the relay's certificate
 	f := &oidc.Flow{
 		Settings: oidc.Settings{Providers: map[string]oidc.ProviderSettings{oidc.Apple: {
 			Issuer: m.Issuer(), ClientID: m.ClientID, ClientSecret: m.ClientSecret, RelayURL: relay.URL + oidc.RelayPath,
@@ -109,7 +110,7 @@ func TestAppleThroughRelay(t *testing.T) {
 			f, b, m, logs := appleSetup(t, appleAuthorize(formPost, false, user))
 			m.QueueUser(&mockoidc.MockUser{Subject: "001234.abcdef", Email: "ada@privaterelay.appleid.com", EmailVerified: true})
 
-			id, err := f.Run(t.Context(), oidc.Apple, oidc.RunOptions{})
+			id, err := f.Run(b.ctx, oidc.Apple, oidc.RunOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -151,7 +152,7 @@ func checkAppleRequest(t *testing.T, f *oidc.Flow, v visit) {
 
 func TestAppleCancelledThroughRelay(t *testing.T) {
 	f, b, _, _ := appleSetup(t, appleAuthorize(true, true, ""))
-	_, err := f.Run(t.Context(), oidc.Apple, oidc.RunOptions{})
+	_, err := f.Run(b.ctx, oidc.Apple, oidc.RunOptions{})
 	wantCode(t, err, oidc.CodeProviderDenied)
 	checkPage(t, b.next(t), testPage().FailureText)
 }
@@ -166,7 +167,7 @@ func TestAppleExpiredClientSecret(t *testing.T) {
 	ps := f.Settings.Providers[oidc.Apple]
 	ps.ClientSecret = old
 	f.Settings.Providers[oidc.Apple] = ps
-	f.OpenBrowser = func(string) error { t.Error("browser opened with an expired client secret"); return nil }
+	f.OpenBrowser = func(string) error { return errors.New("the browser must not open with an expired client secret") }
 	_, err = f.Run(t.Context(), oidc.Apple, oidc.RunOptions{})
 	wantCode(t, err, oidc.CodeNotConfigured)
 	if !strings.Contains(err.Error(), "expired") {

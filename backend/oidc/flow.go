@@ -178,7 +178,7 @@ func (a *attempt) authURL(o RunOptions) string {
 	opts := []oauth2.AuthCodeOption{oidc.Nonce(a.nonce), oauth2.S256ChallengeOption(a.verifier)}
 	if a.provider == Apple {
 		// Apple requires form_post when asking for name or email.
-		
+		opts = append(opts, oauth2.SetAuthURLParam("response_mode", "form_post"))
 	}
 	if o.ForceLogin {
 		opts = append(opts, oauth2.SetAuthURLParam("prompt", "login"), oauth2.SetAuthURLParam("max_age", "0"))

@@ -86,6 +86,10 @@ type browser struct {
 	// callback may tamper with the redirect to the app; false keeps it back.
 	callback func(u *url.URL) bool
 	visits   chan visit
+	// ctx is for Run: the browser cancels it when it fails, so that a broken
+	// flow fails the test at once instead of waiting for the Flow's timeout.
+	ctx    context.Context
+	cancel context.CancelFunc
 }
 
 // visit is what the browser saw.
@@ -101,11 +105,14 @@ type visit struct {
 func newBrowser(t *testing.T) *browser {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	t.Cleanup(tr.CloseIdleConnections)
-	return newBrowserWith(tr)
+	return newBrowserWith(t, tr)
 }
 
-func newBrowserWith(tr http.RoundTripper) *browser {
+func newBrowserWith(t *testing.T, tr http.RoundTripper) *browser {
+	ctx, cancel := context.WithCancel(t.Context())
+	t.Cleanup(cancel)
 	return &browser{
+		ctx: ctx, cancel: cancel,
 		transport: tr,
 		client: &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
@@ -116,7 +123,13 @@ func newBrowserWith(tr http.RoundTripper) *browser {
 
 // open is the Flow's OpenBrowser: like a real browser, it returns at once.
 func (b *browser) open(raw string) error {
-	go func() { b.visits <- b.visit(raw) }()
+	go func() {
+		v := b.visit(raw)
+		if v.err != nil {
+			b.cancel()
+		}
+		b.visits <- v
+	}()
 	return nil
 }
 

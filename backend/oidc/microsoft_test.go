@@ -178,7 +178,9 @@ func TestMicrosoftMultiTenant(t *testing.T) {
 			oidc.Identity{}, oidc.CodeTokenInvalid},
 		{"no tid", func(c map[string]any) { delete(c, "tid") },
 			oidc.Identity{}, oidc.CodeTokenInvalid},
-		{"iss is the template itself", func(c map[string]any) { c["tid"] = "{tenantid}"; c["iss"] = "x/{tenantid}/v2.0" },
+		{"iss is the template itself", func(c map[string]any) {
+			c["tid"], c["iss"] = "{tenantid}", strings.Replace(c["iss"].(string), tenantA, "{tenantid}", 1)
+		},
 			oidc.Identity{}, oidc.CodeTokenInvalid},
 		{"another audience", func(c map[string]any) { c["aud"] = "someone-else" },
 			oidc.Identity{}, oidc.CodeTokenInvalid},
@@ -189,7 +191,7 @@ func TestMicrosoftMultiTenant(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := newFakeIdP(t, "common", tc.claims)
 			b := newBrowser(t)
-			id, err := p.flowFor(oidc.Microsoft, b).Run(t.Context(), oidc.Microsoft, oidc.RunOptions{})
+			id, err := p.flowFor(oidc.Microsoft, b).Run(b.ctx, oidc.Microsoft, oidc.RunOptions{})
 			b.next(t)
 			if tc.code != "" {
 				wantCode(t, err, tc.code)
@@ -210,7 +212,7 @@ func TestMicrosoftSingleTenant(t *testing.T) {
 	// A tenant's own issuer is checked as it is, with no template.
 	p := newFakeIdP(t, tenantA, func(c map[string]any) { c["email"] = "grace@contoso.example" })
 	b := newBrowser(t)
-	if _, err := p.flowFor(oidc.Microsoft, b).Run(t.Context(), oidc.Microsoft, oidc.RunOptions{}); err != nil {
+	if _, err := p.flowFor(oidc.Microsoft, b).Run(b.ctx, oidc.Microsoft, oidc.RunOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	b.next(t)
@@ -219,7 +221,7 @@ func TestMicrosoftSingleTenant(t *testing.T) {
 	other := func(c map[string]any) { c["iss"], c["tid"] = p.tenantIssuer(tenantB), tenantB }
 	p = newFakeIdP(t, tenantA, other)
 	b = newBrowser(t)
-	_, err := p.flowFor(oidc.Microsoft, b).Run(t.Context(), oidc.Microsoft, oidc.RunOptions{})
+	_, err := p.flowFor(oidc.Microsoft, b).Run(b.ctx, oidc.Microsoft, oidc.RunOptions{})
 	wantCode(t, err, oidc.CodeTokenInvalid)
 	b.next(t)
 }
@@ -229,7 +231,7 @@ func TestTemplatedIssuerOnlyForMicrosoftMultiTenant(t *testing.T) {
 	// issuer check applies, so discovery fails.
 	p := newFakeIdP(t, "common", nil)
 	b := newBrowser(t)
-	_, err := p.flowFor(oidc.Google, b).Run(t.Context(), oidc.Google, oidc.RunOptions{})
+	_, err := p.flowFor(oidc.Google, b).Run(b.ctx, oidc.Google, oidc.RunOptions{})
 	wantCode(t, err, oidc.CodeProviderUnreachable)
 }
 
@@ -240,7 +242,7 @@ func TestForceLoginChecksAuthTime(t *testing.T) {
 		code     string
 	}{
 		{"fresh login", 0, ""},
-		{"session from yesterday", 24 * time.Hour, oidc.CodeTokenInvalid},
+		{"session from yesterday", 24 * time.Hour, oidc.CodeReauthRequired},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := newFakeIdP(t, tenantA, func(c map[string]any) {
@@ -248,7 +250,7 @@ func TestForceLoginChecksAuthTime(t *testing.T) {
 				c["auth_time"] = time.Now().Add(-tc.authTime).Unix()
 			})
 			b := newBrowser(t)
-			_, err := p.flowFor(oidc.Microsoft, b).Run(t.Context(), oidc.Microsoft, oidc.RunOptions{ForceLogin: true})
+			_, err := p.flowFor(oidc.Microsoft, b).Run(b.ctx, oidc.Microsoft, oidc.RunOptions{ForceLogin: true})
 			b.next(t)
 			if tc.code == "" && err != nil {
 				t.Fatal(err)
@@ -267,7 +269,7 @@ func TestEmailVerifiedAsString(t *testing.T) {
 			c["email"], c["email_verified"] = "ada@example.com", v
 		})
 		b := newBrowser(t)
-		id, err := p.flowFor(oidc.Google, b).Run(t.Context(), oidc.Google, oidc.RunOptions{})
+		id, err := p.flowFor(oidc.Google, b).Run(b.ctx, oidc.Google, oidc.RunOptions{})
 		b.next(t)
 		if err != nil {
 			t.Fatal(err)

@@ -114,7 +114,7 @@ type claims struct {
 }
 
 // verify checks the ID token (signature, issuer, audience, expiry by go-oidc;
-// the rest here) and returns its claims.
+// tenant, azp, nonce and auth_time here) and returns its claims.
 func (d *idp) verify(ctx context.Context, raw string, a *attempt, now func() time.Time) (claims, error) {
 	var c claims
 	if raw == "" {
@@ -134,7 +134,7 @@ func (d *idp) verify(ctx context.Context, raw string, a *attempt, now func() tim
 	if subtle.ConstantTimeCompare([]byte(c.Nonce), []byte(a.nonce)) != 1 {
 		return c, fail(CodeNonceMismatch, errors.New("id_token nonce is not this sign-in's"))
 	}
-	return c, nil
+	return c, checkAuthTime(c, a)
 }
 
 // checkClaims does the checks go-oidc leaves to its caller.
@@ -155,13 +155,19 @@ func (d *idp) checkClaims(c claims, tok *oidc.IDToken, a *attempt) error {
 	if (len(tok.Audience) > 1 || c.AZP != "") && c.AZP != a.conf.ClientID {
 		return fmt.Errorf("id_token azp %q is not our client", c.AZP)
 	}
-	// A forced login (max_age=0) must have happened during this run; a
-	// provider that ignores max_age and omits auth_time cannot be checked.
-	if a.forced && c.AuthTime != nil {
-		at := time.Unix(int64(*c.AuthTime), 0)
-		if at.Before(a.started.Add(-clockSkew)) {
-			return fmt.Errorf("re-authentication asked for, but auth_time is %s", at.UTC().Format(time.RFC3339))
-		}
+	return nil
+}
+
+// checkAuthTime: a forced login (max_age=0) must have happened during this
+// run (OpenID Connect Core 3.1.2.1). A provider that omits auth_time cannot
+// be checked and is trusted to have honoured prompt=login.
+func checkAuthTime(c claims, a *attempt) error {
+	if !a.forced || c.AuthTime == nil {
+		return nil
+	}
+	at := time.Unix(int64(*c.AuthTime), 0)
+	if at.Before(a.started.Add(-clockSkew)) {
+		return fail(CodeReauthRequired, fmt.Errorf("re-authentication asked for, but auth_time is %s", at.UTC().Format(time.RFC3339)))
 	}
 	return nil
 }

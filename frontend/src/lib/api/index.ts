@@ -60,7 +60,8 @@ export function onSessionExpired(fn: () => void): void {
   onExpired = fn;
 }
 
-async function call<T>(p: Promise<T>): Promise<T> {
+/** call awaits a bound Go method, turning its coded error into an ApiError (the per-screen api modules use it). */
+export async function call<T>(p: Promise<T>): Promise<T> {
   try {
     return await p;
   } catch (err) {
