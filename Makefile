@@ -67,6 +67,9 @@ test-e2e: deps-test build
 	cd frontend && ../scripts/with-desktop.sh node e2e/organizations.mjs
 	cd frontend && ../scripts/with-desktop.sh node e2e/billing.mjs
 	cd frontend && ../scripts/with-desktop.sh node e2e/security.mjs
+	cd frontend && ../scripts/with-desktop.sh node e2e/capture.mjs
+	cd frontend && ../scripts/with-desktop.sh node e2e/privacy.mjs
+	cd frontend && ../scripts/with-desktop.sh node e2e/audit.mjs
 
 test-smoke: deps-test build
 	scripts/with-desktop.sh scripts/smoke.sh ./$(BIN)
@@ -78,8 +81,10 @@ demo: build
 	./$(BIN) --data-dir "$(DEMO_DIR)" demo
 
 bench: deps-test build
-	go test -run '^$$' -bench . -skip ImportMillion -benchtime 20x ./backend/...
+	go test -run '^$$' -bench . -skip 'ImportMillion|Export100k|AuditMillion' -benchtime 20x ./backend/...
 	go test -run '^$$' -bench ImportMillion -benchtime 1x ./backend/billing/
+	go test -run '^$$' -bench AuditMillion -benchtime 1x ./backend/audit/
+	go test -run '^$$' -bench Export100k -benchtime 3x ./backend/capture/
 	scripts/with-desktop.sh scripts/bench-startup.sh ./$(BIN)
 
 clean:

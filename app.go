@@ -55,7 +55,8 @@ func (a *App) run(assets embed.FS) error {
 		OnStartup:   a.startup,
 		Bind: []any{desktop.NewAccountService(a.core), desktop.NewI18nService(a.core),
 			desktop.NewOrganizationService(a.core), desktop.NewWorkspaceService(a.core), desktop.NewBillingService(a.core),
-			desktop.NewSecurityService(a.core)},
+			desktop.NewSecurityService(a.core), desktop.NewPrivacyService(a.core), desktop.NewCaptureService(a.core),
+			desktop.NewAuditService(a.core)},
 		EnableDefaultContextMenu: false,
 		Linux: &linux.Options{ProgramName: "admin-console", Icon: appIcon,
 			// What Wails picks when Linux options are nil (wails#2977: blank or

@@ -42,6 +42,11 @@ Commands:
                   put the organization EMAIL owns on a chat plan (free, pro, team,
                   enterprise) and an API plan (experiment, scale) without a
                   subscription: the platform operator's override
+  zdr list        list the Zero Data Retention requests waiting for a decision
+  zdr approve ID [--note TEXT]
+  zdr decline ID --note TEXT
+                  decide a request as the platform operator: approving turns
+                  Data Capture off in its workspaces; declining needs a note
 
 The data directory defaults to $ADMIN_CONSOLE_DATA_DIR, else the per-user
 configuration directory (%s).
@@ -80,6 +85,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		return runSetPlan(ctx, dir, fs.Arg(1), fs.Arg(2), fs.Arg(3), stdout, stderr)
+	case "zdr":
+		return runZDR(ctx, dir, fs.Args()[1:], stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "unknown command %q\n\n", cmd)
 		fs.Usage()

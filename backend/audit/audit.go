@@ -3,6 +3,12 @@
 // covers its content and the previous hash, and the chain head is
 // authenticated with an HMAC whose key lives in the OS keychain, so rewriting
 // the database file alone is detected.
+//
+// The chain is one for the whole database. Retention (Prune) deletes only a
+// prefix of it and signs the prune point into the head, so what remains still
+// verifies from its first event to the head, and deleting the oldest events
+// any other way is caught. Query and Export read an organization's events
+// (query.go, export.go).
 package audit
 
 import (
@@ -48,20 +54,41 @@ type Log struct {
 // New returns a Log whose head is authenticated with key.
 func New(key []byte) *Log { return &Log{key: key, now: time.Now} }
 
+// WithClock returns a copy of the log that stamps events with now (tests and
+// services that run on a clock of their own).
+func (l *Log) WithClock(now func() time.Time) *Log {
+	c := *l
+	c.now = now
+	return &c
+}
+
 // Authenticated reports whether the log can authenticate its head.
 func (l *Log) Authenticated() bool { return len(l.key) > 0 }
 
+// querier is what both *sql.DB and *sql.Tx offer for reading.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
 // Record appends e inside tx, the transaction of the change it describes.
+//
+// Timestamps never run backwards along the chain: when the clock has stepped
+// back since the last event, the new one keeps the last event's time. That is
+// what lets a date range be read as a range of sequence numbers (query.go).
 func (l *Log) Record(ctx context.Context, tx *sql.Tx, e Event) error {
 	var prevSeq int64
-	prevHash := genesis
-	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1`).Scan(&prevSeq, &prevHash)
+	prevHash, prevAt := genesis, ""
+	err := tx.QueryRowContext(ctx, `SELECT seq, hash, at FROM audit_events ORDER BY seq DESC LIMIT 1`).Scan(&prevSeq, &prevHash, &prevAt)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("audit: read chain tail: %w", err)
 	}
 	e.Seq = prevSeq + 1
 	e.ID = uuid.Must(uuid.NewV7()).String()
 	e.At = l.now().UTC()
+	if last, err := time.Parse(time.RFC3339Nano, prevAt); err == nil && e.At.Before(last) {
+		e.At = last.UTC()
+	}
 	if e.Details == nil {
 		e.Details = map[string]any{}
 	}
@@ -80,44 +107,77 @@ func (l *Log) Record(ctx context.Context, tx *sql.Tx, e Event) error {
 	if !l.Authenticated() {
 		return nil
 	}
-	tampered, err := l.tamperedSince(ctx, tx, prevSeq, prevHash)
+	h, err := l.checkedHead(ctx, tx, prevSeq, prevHash)
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit_head(id, seq, hash, tampered_seq, mac) VALUES (1, ?, ?, ?, ?)
-		ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash,
-		tampered_seq = excluded.tampered_seq, mac = excluded.mac`,
-		e.Seq, hash, tampered, l.mac(e.Seq, hash, tampered))
-	return err
+	h.Seq, h.Hash = e.Seq, hash
+	return l.writeHead(ctx, tx, h)
 }
 
-// tamperedSince checks, before the head moves on, that the chain still ends
-// where the signed head says. It returns the sticky tampered mark: 0 while
-// the log is intact, else the first event it can no longer vouch for.
-func (l *Log) tamperedSince(ctx context.Context, tx *sql.Tx, tailSeq int64, tailHash string) (int64, error) {
-	var seq, tampered int64
-	var hash, mac string
-	err := tx.QueryRowContext(ctx, `SELECT seq, hash, tampered_seq, mac FROM audit_head WHERE id = 1`).Scan(&seq, &hash, &tampered, &mac)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		if tailSeq == 0 {
-			return 0, nil // the very first event
-		}
-		return 1, nil // events exist that no head ever signed
-	case err != nil:
-		return 0, fmt.Errorf("audit: read head: %w", err)
-	case !hmac.Equal([]byte(mac), []byte(l.mac(seq, hash, tampered))):
-		return 1, nil // the head itself was rewritten: nothing before is vouched for
-	case tampered > 0:
-		return tampered, nil
-	case seq < tailSeq: // events appended past the head: forged, or written without the key
-		return seq + 1, nil
-	case seq > tailSeq: // events removed from the end
-		return tailSeq + 1, nil
-	case hash != tailHash: // the last event rewritten
-		return seq, nil
+// head is the authenticated chain head: the last event, the sticky tampered
+// mark and the retention prune point, under one HMAC.
+type chainHead struct {
+	exists     bool
+	Seq        int64
+	Hash       string
+	Tampered   int64
+	PrunedSeq  int64  // the last event a retention prune deleted (0: never pruned)
+	PrunedHash string // its hash, which the first stored event links to
+	MAC        string
+}
+
+func readHead(ctx context.Context, q querier) (chainHead, error) {
+	var h chainHead
+	err := q.QueryRowContext(ctx, `SELECT seq, hash, tampered_seq, pruned_seq, pruned_hash, mac FROM audit_head WHERE id = 1`).
+		Scan(&h.Seq, &h.Hash, &h.Tampered, &h.PrunedSeq, &h.PrunedHash, &h.MAC)
+	if errors.Is(err, sql.ErrNoRows) {
+		return chainHead{}, nil
 	}
-	return 0, nil
+	if err != nil {
+		return chainHead{}, fmt.Errorf("audit: read head: %w", err)
+	}
+	h.exists = true
+	return h, nil
+}
+
+func (l *Log) writeHead(ctx context.Context, tx *sql.Tx, h chainHead) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit_head(id, seq, hash, tampered_seq, pruned_seq, pruned_hash, mac)
+		VALUES (1, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, tampered_seq = excluded.tampered_seq,
+		pruned_seq = excluded.pruned_seq, pruned_hash = excluded.pruned_hash, mac = excluded.mac`,
+		h.Seq, h.Hash, h.Tampered, h.PrunedSeq, h.PrunedHash, l.headMAC(h))
+	if err != nil {
+		return fmt.Errorf("audit: write head: %w", err)
+	}
+	return nil
+}
+
+// checkedHead checks, before the head moves on, that the chain still ends
+// where the signed head says, and returns the head with its sticky tampered
+// mark updated: 0 while the log is intact, else the first event it can no
+// longer vouch for. The prune point is carried over as stored.
+func (l *Log) checkedHead(ctx context.Context, tx *sql.Tx, tailSeq int64, tailHash string) (chainHead, error) {
+	h, err := readHead(ctx, tx)
+	if err != nil {
+		return chainHead{}, err
+	}
+	switch {
+	case !h.exists:
+		if tailSeq != 0 {
+			h.Tampered = 1 // events exist that no head ever signed
+		}
+	case !hmac.Equal([]byte(h.MAC), []byte(l.headMAC(h))):
+		h.Tampered = 1 // the head itself was rewritten: nothing before is vouched for
+	case h.Tampered > 0:
+	case h.Seq < tailSeq: // events appended past the head: forged, or written without the key
+		h.Tampered = h.Seq + 1
+	case h.Seq > tailSeq: // events removed from the end
+		h.Tampered = tailSeq + 1
+	case h.Hash != tailHash: // the last event rewritten
+		h.Tampered = h.Seq
+	}
+	return h, nil
 }
 
 // stored is an event as its columns hold it: the hash covers exactly these.
@@ -143,11 +203,38 @@ func (s stored) hash(prev string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-func (l *Log) mac(seq int64, hash string, tampered int64) string {
+// headMAC authenticates the head. A head that was never pruned keeps the
+// original message ("seq:hash:tampered"), so heads signed before prune points
+// existed still verify; a pruned head adds ":pruned_seq:pruned_hash".
+func (l *Log) headMAC(h chainHead) string {
+	msg := strconv.FormatInt(h.Seq, 10) + ":" + h.Hash + ":" + strconv.FormatInt(h.Tampered, 10)
+	if h.PrunedSeq != 0 || h.PrunedHash != "" {
+		msg += ":" + strconv.FormatInt(h.PrunedSeq, 10) + ":" + h.PrunedHash
+	}
 	m := hmac.New(sha256.New, l.key)
-	m.Write([]byte(strconv.FormatInt(seq, 10) + ":" + hash + ":" + strconv.FormatInt(tampered, 10)))
+	m.Write([]byte(msg))
 	return hex.EncodeToString(m.Sum(nil))
 }
+
+// mac is the MAC of a head that was never pruned.
+func (l *Log) mac(seq int64, hash string, tampered int64) string {
+	return l.headMAC(chainHead{Seq: seq, Hash: hash, Tampered: tampered})
+}
+
+// Kinds of verification failure, for a localized explanation.
+const (
+	KindContent       = "content"        // an event's content does not match its hash
+	KindLink          = "link"           // an event does not link to the one before
+	KindMissing       = "missing"        // a gap in the sequence
+	KindStart         = "start"          // the chain does not start where it must (genesis or the prune point)
+	KindEnd           = "end"            // events removed from the end
+	KindAfterHead     = "after_head"     // events after the authenticated head
+	KindHeadMismatch  = "head_mismatch"  // the last event is not the authenticated one
+	KindTampered      = "tampered"       // an earlier append found the chain altered (sticky mark)
+	KindHeadSignature = "head_signature" // the head was rewritten
+	KindHeadMissing   = "head_missing"   // events without a head
+	KindNoKey         = "no_key"         // the key is unavailable: the head cannot be checked
+)
 
 // Result is the outcome of Verify.
 type Result struct {
@@ -157,6 +244,7 @@ type Result struct {
 	// when the failure is about the head itself).
 	BrokenSeq int64
 	Reason    string
+	Kind      string // one of the Kind constants when not OK
 }
 
 func (r Result) String() string {
@@ -171,17 +259,48 @@ func (r Result) String() string {
 
 // Verify walks the whole chain in order and checks each link, then checks that
 // the last event is the head the HMAC vouches for. It finds edited events (hash
-// mismatch), deleted ones (gap or link mismatch, or a short chain at the head)
-// and reordered ones (sequence numbers are inside the hash).
+// mismatch), deleted ones (gap or link mismatch, a chain that does not start
+// at the signed prune point, or a short chain at the head) and reordered ones
+// (sequence numbers are inside the hash).
 func (l *Log) Verify(ctx context.Context, db *sql.DB) (Result, error) {
-	rows, err := db.QueryContext(ctx, `SELECT seq, id, at, actor_id, action, target_type, target_id,
+	return l.VerifyProgress(ctx, db, nil)
+}
+
+// progressEvery is how many events Verify checks between progress reports.
+const progressEvery = 20_000
+
+// VerifyProgress is Verify reporting progress (events checked so far, and
+// about how many there are) every few thousand events. It reads one snapshot:
+// events appended meanwhile are neither seen nor reported as missing.
+func (l *Log) VerifyProgress(ctx context.Context, db *sql.DB, progress func(done, total int64)) (Result, error) {
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return Result{}, err
+	}
+	defer tx.Rollback()
+	h, err := readHead(ctx, tx)
+	if err != nil {
+		return Result{}, err
+	}
+	// Where the chain must start: at genesis, or right after the prune point
+	// (whose authenticity verifyHead checks with the rest of the head).
+	start, prev := int64(1), genesis
+	if h.exists && h.PrunedSeq > 0 {
+		start, prev = h.PrunedSeq+1, h.PrunedHash
+	}
+	var maxSeq sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT MAX(seq) FROM audit_events`).Scan(&maxSeq); err != nil {
+		return Result{}, err
+	}
+	total := max(maxSeq.Int64-start+1, 0)
+
+	rows, err := tx.QueryContext(ctx, `SELECT seq, id, at, actor_id, action, target_type, target_id,
 		org_id, workspace_id, details, prev_hash, hash FROM audit_events ORDER BY seq`)
 	if err != nil {
 		return Result{}, err
 	}
 	defer rows.Close()
-	prev, expectSeq, count := genesis, int64(0), int64(0)
-	first := true
+	expectSeq, count := start, int64(0)
 	for rows.Next() {
 		var s stored
 		var prevHash, hash string
@@ -190,63 +309,67 @@ func (l *Log) Verify(ctx context.Context, db *sql.DB) (Result, error) {
 			return Result{}, err
 		}
 		count++
-		if first {
-			// The chain may start after a retention prune: trust the first
-			// stored link, the HMAC'd head still pins the end.
-			prev, expectSeq, first = prevHash, s.Seq, false
-			if s.Seq == 1 && prevHash != genesis {
-				return broken(s.Seq, "first event does not start the chain"), nil
+		if count == 1 {
+			switch {
+			case s.Seq < start:
+				return broken(s.Seq, KindStart, fmt.Sprintf("event %d lies before the start of the chain (event %d)", s.Seq, start)), nil
+			case s.Seq > start:
+				return broken(start, KindStart, fmt.Sprintf("events %d to %d were removed from the start of the chain", start, s.Seq-1)), nil
+			case prevHash != prev && start == 1:
+				return broken(s.Seq, KindStart, "first event does not start the chain"), nil
+			case prevHash != prev:
+				return broken(s.Seq, KindStart, "first event does not start the chain at the prune point"), nil
 			}
 		}
 		switch {
 		case s.Seq != expectSeq:
-			return broken(expectSeq, fmt.Sprintf("event missing (found %d next)", s.Seq)), nil
+			return broken(expectSeq, KindMissing, fmt.Sprintf("event missing (found %d next)", s.Seq)), nil
 		case prevHash != prev:
-			return broken(s.Seq, "link to the previous event does not match"), nil
+			return broken(s.Seq, KindLink, "link to the previous event does not match"), nil
 		case s.hash(prevHash) != hash:
-			return broken(s.Seq, "content does not match its hash"), nil
+			return broken(s.Seq, KindContent, "content does not match its hash"), nil
 		}
 		prev, expectSeq = hash, s.Seq+1
+		if progress != nil && count%progressEvery == 0 {
+			progress(count, total)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return Result{}, err
 	}
-	return l.verifyHead(ctx, db, count, expectSeq-1, prev)
+	if progress != nil {
+		progress(count, count)
+	}
+	return l.verifyHead(h, count, expectSeq-1, prev), nil
 }
 
-func (l *Log) verifyHead(ctx context.Context, db *sql.DB, count, lastSeq int64, lastHash string) (Result, error) {
-	var seq, tampered int64
-	var hash, mac string
-	err := db.QueryRowContext(ctx, `SELECT seq, hash, tampered_seq, mac FROM audit_head WHERE id = 1`).Scan(&seq, &hash, &tampered, &mac)
-	if errors.Is(err, sql.ErrNoRows) {
+func (l *Log) verifyHead(h chainHead, count, lastSeq int64, lastHash string) Result {
+	if !h.exists {
 		if count == 0 {
-			return Result{OK: true}, nil
+			return Result{OK: true}
 		}
-		return Result{Reason: "the chain head is missing", Events: count}, nil
-	}
-	if err != nil {
-		return Result{}, err
+		return Result{Reason: "the chain head is missing", Kind: KindHeadMissing, Events: count}
 	}
 	if !l.Authenticated() {
-		return Result{Reason: "the keychain holding the audit key is unavailable; the head cannot be checked", Events: count}, nil
+		return Result{Reason: "the keychain holding the audit key is unavailable; the head cannot be checked", Kind: KindNoKey, Events: count}
 	}
-	if !hmac.Equal([]byte(mac), []byte(l.mac(seq, hash, tampered))) {
-		return Result{Reason: "the chain head's signature does not match (the head was rewritten)", Events: count}, nil
+	if !hmac.Equal([]byte(h.MAC), []byte(l.headMAC(h))) {
+		return Result{Reason: "the chain head's signature does not match (the head was rewritten)", Kind: KindHeadSignature, Events: count}
 	}
-	if tampered > 0 {
-		return broken(tampered, "the chain had been altered, or grown without the key, when later events were appended"), nil
+	if h.Tampered > 0 {
+		return broken(h.Tampered, KindTampered, "the chain had been altered, or grown without the key, when later events were appended")
 	}
 	switch {
-	case seq > lastSeq:
-		return broken(lastSeq+1, fmt.Sprintf("events %d to %d were removed from the end", lastSeq+1, seq)), nil
-	case seq < lastSeq:
-		return broken(seq+1, "events after the authenticated head"), nil
-	case hash != lastHash:
-		return broken(seq, "last event does not match the authenticated head"), nil
+	case h.Seq > lastSeq:
+		return broken(lastSeq+1, KindEnd, fmt.Sprintf("events %d to %d were removed from the end", lastSeq+1, h.Seq))
+	case h.Seq < lastSeq:
+		return broken(h.Seq+1, KindAfterHead, "events after the authenticated head")
+	case h.Hash != lastHash:
+		return broken(h.Seq, KindHeadMismatch, "last event does not match the authenticated head")
 	}
-	return Result{OK: true, Events: count}, nil
+	return Result{OK: true, Events: count}
 }
 
-func broken(seq int64, reason string) Result {
-	return Result{BrokenSeq: seq, Reason: reason}
+func broken(seq int64, kind, reason string) Result {
+	return Result{BrokenSeq: seq, Kind: kind, Reason: reason}
 }

@@ -239,6 +239,14 @@ func TestVerifyDetectsTampering(t *testing.T) {
 			mustExec(t, db, `UPDATE audit_events SET seq = seq - 1 WHERE seq > 3`)
 			rehashFrom(t, db, 3)
 		}, 5, "removed from the end"},
+		{"deleted first event", func(t *testing.T, db *store.DB, _ *Log) {
+			mustExec(t, db, `DELETE FROM audit_events WHERE seq = 1`)
+		}, 1, "removed from the start"},
+		{"deleted first event, the rest renumbered and rehashed", func(t *testing.T, db *store.DB, _ *Log) {
+			mustExec(t, db, `DELETE FROM audit_events WHERE seq = 1`)
+			mustExec(t, db, `UPDATE audit_events SET seq = seq - 1`)
+			rehashFrom(t, db, 1)
+		}, 5, "removed from the end"},
 		{"deleted last event", func(t *testing.T, db *store.DB, _ *Log) {
 			mustExec(t, db, `DELETE FROM audit_events WHERE seq = 5`)
 		}, 5, "removed from the end"},
@@ -246,8 +254,6 @@ func TestVerifyDetectsTampering(t *testing.T) {
 			mustExec(t, db, `DELETE FROM audit_events WHERE seq >= 4`)
 		}, 4, "removed from the end"},
 		{"first event does not start at genesis", func(t *testing.T, db *store.DB, _ *Log) {
-			// (Deleting event 1 outright looks exactly like a retention prune,
-			// which is allowed: see TestPruneOfOldestEventsStillVerifies.)
 			mustExec(t, db, `UPDATE audit_events SET prev_hash = ? WHERE seq = 1`, strings.Repeat("a", 64))
 		}, 1, "start"},
 		{"swapped seq of events 2 and 3", func(t *testing.T, db *store.DB, _ *Log) {
@@ -440,38 +446,34 @@ func TestFailedTransactionLeavesNoEvent(t *testing.T) {
 	}
 }
 
-func TestPruneOfOldestEventsStillVerifies(t *testing.T) {
-	db := openDB(t)
+// Deleting the oldest events by hand is not a retention prune: without a
+// signed prune point the chain must start at event 1 (prune_test.go covers
+// real prunes).
+func TestDeletingOldestEventsIsCaught(t *testing.T) {
 	l := New(newKey(t))
-	record(t, db, l, 8)
-	mustExec(t, db, `DELETE FROM audit_events WHERE seq <= 3`)
-	r := verify(t, db, l)
-	if !r.OK || r.Events != 5 {
-		t.Fatalf("after pruning events 1-3: %+v", r)
-	}
-	// The pruned chain keeps growing and verifying.
-	record(t, db, l, 2)
-	if r := verify(t, db, l); !r.OK || r.Events != 7 {
-		t.Fatalf("appending after a prune: %+v", r)
-	}
-	// Tampering after the prune point is still caught.
-	mustExec(t, db, `UPDATE audit_events SET details = '{}' WHERE seq = 6`)
-	if r := verify(t, db, l); r.OK || r.BrokenSeq != 6 {
-		t.Errorf("edit after prune: %+v, want broken at 6", r)
-	}
-	// So is a gap right after the new first event.
-	db2 := openDB(t)
-	record(t, db2, l, 6)
-	mustExec(t, db2, `DELETE FROM audit_events WHERE seq <= 2 OR seq = 4`)
-	if r := verify(t, db2, l); r.OK || r.BrokenSeq != 4 {
-		t.Errorf("gap after prune: %+v, want broken at 4", r)
-	}
-	// Pruning everything leaves a head without events: not OK.
-	db3 := openDB(t)
-	record(t, db3, l, 3)
-	mustExec(t, db3, `DELETE FROM audit_events`)
-	if r := verify(t, db3, l); r.OK {
-		t.Errorf("all events deleted under an authenticated head: %+v", r)
+	for _, tc := range []struct {
+		name string
+		del  string
+		want int64
+	}{
+		{"first event", `DELETE FROM audit_events WHERE seq = 1`, 1},
+		{"first three events", `DELETE FROM audit_events WHERE seq <= 3`, 1},
+		{"every event", `DELETE FROM audit_events`, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := openDB(t)
+			record(t, db, l, 8)
+			mustExec(t, db, tc.del)
+			r := verify(t, db, l)
+			if r.OK || r.BrokenSeq != tc.want {
+				t.Fatalf("after deleting the %s: %+v, want broken at %d", tc.name, r, tc.want)
+			}
+			// Honest appends afterwards do not bless it.
+			record(t, db, l, 2)
+			if r := verify(t, db, l); r.OK {
+				t.Fatalf("appending after deleting the %s: %+v", tc.name, r)
+			}
+		})
 	}
 }
 

@@ -2,6 +2,7 @@ package billing_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
@@ -168,6 +169,7 @@ func FuzzParseJSONL(f *testing.F) {
 	f.Add([]byte(`{"id":"a","time":"2026-11-02T09:00:00Z","workspace_id":"w","model":"m","input_tokens":1,"output_tokens":2,"requests":3}`))
 	f.Add([]byte("{}\n\n{\"input_tokens\":-1}"))
 	f.Add([]byte(`{"time":"2026-11-02T09:00:00Z","workspace_id":"w","model":"m","input_tokens":1e30}`))
+	f.Add([]byte(`{"id":"c","time":"2026-11-02T09:00:00Z","workspace_id":"w","model":"m","request":{"q":[1,"a"]},"response":"x","latency_ms":5,"status":200}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		recs, err := billing.ParseJSONL(strings.NewReader(string(data)))
 		if err != nil {
@@ -176,6 +178,10 @@ func FuzzParseJSONL(f *testing.F) {
 		for _, r := range recs {
 			if r.InputTokens < 0 || r.OutputTokens < 0 || r.Requests < 0 || r.WorkspaceID == "" || r.Model == "" || r.Time.IsZero() {
 				t.Fatalf("accepted a bad record %+v", r)
+			}
+			if r.LatencyMS < 0 || (r.Status != 0 && (r.Status < 100 || r.Status > 599)) ||
+				(len(r.Request) > 0 && !json.Valid(r.Request)) || (len(r.Response) > 0 && !json.Valid(r.Response)) {
+				t.Fatalf("accepted a bad call %+v", r)
 			}
 		}
 	})

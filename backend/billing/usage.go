@@ -29,6 +29,16 @@ import (
 //
 // id is optional; when present it makes re-imports idempotent, else the
 // record's content does.
+//
+// A JSONL record may also carry the API call itself, for Data Capture:
+//
+//	"request":{…},"response":{…},"latency_ms":840,"status":200
+//
+// request and response are any JSON value (the call's bodies); latency_ms
+// and status (the HTTP status, 100 to 599) are optional. A record with a
+// request or a response is a captured call when its workspace has Data
+// Capture on (see Service.Capture); usage counts it either way. CSV has no
+// such columns.
 type Record struct {
 	ID           string    `json:"id"`
 	Time         time.Time `json:"time"`
@@ -38,7 +48,26 @@ type Record struct {
 	InputTokens  int64     `json:"input_tokens"`
 	OutputTokens int64     `json:"output_tokens"`
 	Requests     int64     `json:"requests"`
+
+	// Data Capture (JSONL and RecordUsage only).
+	Request   json.RawMessage `json:"request,omitempty"`
+	Response  json.RawMessage `json:"response,omitempty"`
+	LatencyMS int64           `json:"latency_ms,omitempty"`
+	Status    int             `json:"status,omitempty"`
 }
+
+// HasCall reports whether the record carries an API call to capture.
+func (r Record) HasCall() bool { return len(r.Request) > 0 || len(r.Response) > 0 }
+
+// MaxLineBytes bounds one JSONL line (a record with its request and response).
+const MaxLineBytes = 8 << 20
+
+// MaxCallBytes bounds the request and response bodies of one import
+// together, so that an import's records fit in memory.
+const MaxCallBytes = 512 << 20
+
+// maxLatencyMS is a day: no call waits longer.
+const maxLatencyMS = 24 * 60 * 60 * 1000
 
 // CSVHeader is the header line of a usage CSV file.
 var CSVHeader = []string{"id", "time", "workspace_id", "api_key_id", "model", "input_tokens", "output_tokens", "requests"}
@@ -46,8 +75,9 @@ var CSVHeader = []string{"id", "time", "workspace_id", "api_key_id", "model", "i
 // MaxImportRecords bounds one import.
 const MaxImportRecords = 1_000_000
 
-// key is what makes a record unique for re-imports.
-func (r Record) key() string {
+// Key is what makes a record unique for re-imports (a captured call shares
+// its record's key).
+func (r Record) Key() string {
 	if r.ID != "" {
 		return "id:" + r.ID
 	}
@@ -64,9 +94,11 @@ func lineError(line int, field string) error {
 // skipped. The first bad line is reported by number and field.
 func ParseJSONL(r io.Reader) ([]Record, error) {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	sc.Buffer(make([]byte, 64*1024), MaxLineBytes)
 	var out []Record
-	for line := 1; sc.Scan(); line++ {
+	var callBytes int
+	line := 1
+	for ; sc.Scan(); line++ {
 		text := strings.TrimSpace(sc.Text())
 		if text == "" {
 			continue
@@ -80,11 +112,16 @@ func ParseJSONL(r io.Reader) ([]Record, error) {
 		if err := rec.check(line); err != nil {
 			return nil, err
 		}
+		if callBytes += len(rec.Request) + len(rec.Response); callBytes > MaxCallBytes {
+			return nil, apperr.Field("file", "usage.calls_too_large").With("Line", line).With("Size", MaxCallBytes>>20)
+		}
 		if out = append(out, rec); len(out) > MaxImportRecords {
 			return nil, apperr.Field("file", "usage.too_many").With("Count", MaxImportRecords)
 		}
 	}
-	if err := sc.Err(); err != nil {
+	if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
+		return nil, apperr.Field("file", "usage.line_too_long").With("Line", line).With("Size", MaxLineBytes>>20)
+	} else if err != nil {
 		return nil, apperr.Field("file", "usage.unreadable")
 	}
 	return out, nil
@@ -157,6 +194,14 @@ func (r Record) check(line int) error {
 		return lineError(line, "output_tokens")
 	case r.Requests < 0 || r.Requests > maxTokens:
 		return lineError(line, "requests")
+	case len(r.Request) > 0 && !json.Valid(r.Request):
+		return lineError(line, "request")
+	case len(r.Response) > 0 && !json.Valid(r.Response):
+		return lineError(line, "response")
+	case r.LatencyMS < 0 || r.LatencyMS > maxLatencyMS:
+		return lineError(line, "latency_ms")
+	case r.Status != 0 && (r.Status < 100 || r.Status > 599):
+		return lineError(line, "status")
 	}
 	return nil
 }
@@ -166,6 +211,8 @@ type ImportResult struct {
 	Read       int
 	Added      int
 	Duplicates int
+	// Captured counts the added records whose API call Data Capture stored.
+	Captured int
 }
 
 // Service is the billing domain.
@@ -181,6 +228,12 @@ type Service struct {
 	// its password too long ago; package account provides it. Nil checks
 	// nothing.
 	RecentAuth func(ctx context.Context, q org.Querier, a org.Actor) error
+	// Capture stores the API calls of newly added records (those with
+	// HasCall) inside the import's transaction, so a captured call enters
+	// with its usage or not at all; it returns how many it stored (workspaces
+	// without Data Capture, or under Zero Data Retention, store none). The
+	// desktop wires package capture here; nil stores nothing.
+	Capture func(ctx context.Context, tx *sql.Tx, orgID string, records []Record) (int, error)
 }
 
 func (s *Service) now() time.Time {
@@ -222,7 +275,7 @@ func (s *Service) ImportUsage(ctx context.Context, a org.Actor, records []Record
 			return err
 		}
 		return s.Audit.Record(ctx, tx, audit.Event{ActorID: a.UserID, Action: "usage.imported", TargetType: "organization",
-			TargetID: a.OrgID, OrgID: a.OrgID, Details: map[string]any{"read": res.Read, "added": res.Added, "duplicates": res.Duplicates}})
+			TargetID: a.OrgID, OrgID: a.OrgID, Details: map[string]any{"read": res.Read, "added": res.Added, "duplicates": res.Duplicates, "captured": res.Captured}})
 	})
 	return res, err
 }
@@ -242,7 +295,7 @@ func (s *Service) RecordUsage(ctx context.Context, orgID string, records []Recor
 			return err
 		}
 		return s.Audit.Record(ctx, tx, audit.Event{ActorID: "gateway", Action: "usage.recorded", TargetType: "organization",
-			TargetID: orgID, OrgID: orgID, Details: map[string]any{"read": res.Read, "added": res.Added, "duplicates": res.Duplicates}})
+			TargetID: orgID, OrgID: orgID, Details: map[string]any{"read": res.Read, "added": res.Added, "duplicates": res.Duplicates, "captured": res.Captured}})
 	})
 	return res, err
 }
@@ -258,6 +311,7 @@ func (s *Service) add(ctx context.Context, tx *sql.Tx, orgID string, records []R
 	res := ImportResult{Read: len(records)}
 	touched := map[string]bool{}
 	days := map[dayKey]daySum{}
+	var calls []Record // added records that carry an API call
 	// Prepared once: an import may hold a million records.
 	insertRecord, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO usage_records(org_id, record_key, at, workspace_id,
 		api_key_id, model, input_tokens, output_tokens, requests, currency, cost_micros) VALUES (?,?,?,?,?,?,?,?,?,?,?)`)
@@ -283,7 +337,7 @@ func (s *Service) add(ctx context.Context, tx *sql.Tx, orgID string, records []R
 			return ImportResult{}, apperr.Field("file", "usage.unknown_model").With("Line", i+1).With("Model", r.Model)
 		}
 		cost := price.CostMicros(r.InputTokens, r.OutputTokens)
-		inserted, err := insertRecord.ExecContext(ctx, orgID, r.key(), store.Timestamp(r.Time), r.WorkspaceID, r.APIKeyID, r.Model, r.InputTokens, r.OutputTokens,
+		inserted, err := insertRecord.ExecContext(ctx, orgID, r.Key(), store.Timestamp(r.Time), r.WorkspaceID, r.APIKeyID, r.Model, r.InputTokens, r.OutputTokens,
 			r.Requests, currency, cost)
 		if err != nil {
 			return ImportResult{}, err
@@ -293,10 +347,18 @@ func (s *Service) add(ctx context.Context, tx *sql.Tx, orgID string, records []R
 			continue
 		}
 		res.Added++
+		if r.HasCall() {
+			calls = append(calls, r)
+		}
 		touched[r.WorkspaceID] = true
 		d := days[dayKey{r.Time.UTC().Format("2006-01-02"), r.WorkspaceID, r.APIKeyID, r.Model}]
 		d.requests, d.input, d.output, d.cost = d.requests+r.Requests, d.input+r.InputTokens, d.output+r.OutputTokens, d.cost+cost
 		days[dayKey{r.Time.UTC().Format("2006-01-02"), r.WorkspaceID, r.APIKeyID, r.Model}] = d
+	}
+	if len(calls) > 0 && s.Capture != nil {
+		if res.Captured, err = s.Capture(ctx, tx, orgID, calls); err != nil {
+			return ImportResult{}, err
+		}
 	}
 	// One rollup write per day, workspace, key and model, not per record.
 	for k, d := range days {

@@ -1,6 +1,7 @@
 // Package demo fills a fresh data directory with a realistic organization so
 // that a person can try every screen: Enterprise + Scale, 25 members, six
-// workspaces with keys and resources, 180 days of usage and issued invoices.
+// workspaces with keys and resources, 180 days of usage, issued invoices and
+// two weeks of captured API calls in one workspace.
 // Everything goes through the domain APIs, with their rules and audit events.
 package demo
 
@@ -14,6 +15,7 @@ import (
 	"admin-console/backend/account"
 	"admin-console/backend/apperr"
 	"admin-console/backend/billing"
+	"admin-console/backend/capture"
 	"admin-console/backend/org"
 	"admin-console/backend/plans"
 	"admin-console/backend/workspace"
@@ -31,6 +33,7 @@ type Services struct {
 	Orgs       *org.Service
 	Workspaces *workspace.Service
 	Billing    *billing.Service
+	Capture    *capture.Service // nil: no captured calls
 	Now        time.Time
 }
 
@@ -100,7 +103,51 @@ func Fill(ctx context.Context, s Services, db *sql.DB) error {
 	if err := s.usage(ctx, a.OrgID, keys, r); err != nil {
 		return err
 	}
-	return s.invoicesAndLimits(ctx, a, wsIDs)
+	if err := s.invoicesAndLimits(ctx, a, wsIDs); err != nil {
+		return err
+	}
+	return s.capturedCalls(ctx, a, keys, r)
+}
+
+// capturedCalls turns Data Capture on in the second workspace and brings in
+// two weeks of its API calls (about 300) through the usage API, as a gateway
+// would.
+func (s Services) capturedCalls(ctx context.Context, a org.Actor, keys []demoKey, r *rand.Rand) error {
+	if s.Capture == nil || len(keys) < 2 {
+		return nil
+	}
+	k := keys[1]
+	if _, err := s.Capture.SetCapture(ctx, a, capture.SettingInput{WorkspaceID: k.workspace, Enabled: true, RetentionDays: 90}); err != nil {
+		return fmt.Errorf("demo: capture: %w", err)
+	}
+	questions := []string{"Summarize this support ticket in two sentences.", "Translate the release notes into German.",
+		"Classify the sentiment of these reviews.", "Write a SQL query listing last month's top customers.",
+		"Extract the invoice number and total from this PDF text.", "Draft a polite reply declining the meeting."}
+	var recs []billing.Record
+	for i := range 300 {
+		m := models[i%3]
+		q := questions[r.IntN(len(questions))]
+		in, out := int64(200+r.IntN(3000)), int64(50+r.IntN(800))
+		status, latency := 200, int64(300+r.IntN(4000))
+		response := fmt.Sprintf(`{"id":"resp-%04d","model":%q,"choices":[{"index":0,"message":{"role":"assistant","content":"Here is the answer to: %s"},"finish_reason":"stop"}],"usage":{"input_tokens":%d,"output_tokens":%d}}`,
+			i, m, q, in, out)
+		switch {
+		case i%37 == 0:
+			status, out, response = 429, 0, `{"error":{"type":"rate_limit","message":"Too many requests"}}`
+		case i%53 == 0:
+			status, out, response = 500, 0, `{"error":{"type":"server_error","message":"Internal error"}}`
+		}
+		recs = append(recs, billing.Record{ID: fmt.Sprintf("demo-call-%04d", i),
+			Time:        s.Now.Add(-time.Duration(300-i) * 67 * time.Minute).Add(time.Duration(r.IntN(600)) * time.Second),
+			WorkspaceID: k.workspace, APIKeyID: k.key, Model: m, InputTokens: in, OutputTokens: out, Requests: 1,
+			Request: []byte(fmt.Sprintf(`{"model":%q,"max_tokens":1024,"messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":%q}]}`,
+				m, q)),
+			Response: []byte(response), LatencyMS: latency, Status: status})
+	}
+	if _, err := s.Billing.RecordUsage(ctx, a.OrgID, recs); err != nil {
+		return apperr.As(err)
+	}
+	return nil
 }
 
 func (s Services) workspaces(ctx context.Context, a org.Actor) ([]string, error) {

@@ -288,6 +288,7 @@ type ImportResultDTO struct {
 	Read       int    `json:"read"`
 	Added      int    `json:"added"`
 	Duplicates int    `json:"duplicates"`
+	Captured   int    `json:"captured"` // API calls Data Capture stored
 }
 
 // ImportUsage asks for a JSONL or CSV file through the native open dialog
@@ -322,7 +323,8 @@ func (c *Core) importFile(ctx context.Context, a org.Actor, path string) (Import
 		return ImportResultDTO{}, err
 	}
 	res, err := c.Billing.ImportUsage(ctx, a, recs)
-	return ImportResultDTO{File: filepath.Base(path), Read: res.Read, Added: res.Added, Duplicates: res.Duplicates}, err
+	return ImportResultDTO{File: filepath.Base(path), Read: res.Read, Added: res.Added, Duplicates: res.Duplicates,
+		Captured: res.Captured}, err
 }
 
 // SpendDTO is the organization's spending limit and this month's alerts.

@@ -26,6 +26,7 @@ import (
 	"admin-console/backend/i18n"
 	"admin-console/backend/oidc"
 	"admin-console/backend/org"
+	"admin-console/backend/portability"
 	"admin-console/backend/privacy"
 	"admin-console/backend/secrets"
 	"admin-console/backend/store"
@@ -61,6 +62,7 @@ type Core struct {
 	Billing    *billing.Service
 	Privacy    *privacy.Service
 	Capture    *capture.Service
+	Export     *portability.Service
 	Audit      *audit.Log
 	Log        *slog.Logger
 
@@ -74,6 +76,7 @@ type Core struct {
 	token          string
 	pending        pendingSignIn      // a sign-in waiting for its second factor
 	cancelProvider context.CancelFunc // the provider sign-in waiting for the browser, if any
+	browser        func(url string) error
 	events         Events
 	onLanguage     func(lang string)
 	keychainFailed bool
@@ -135,7 +138,10 @@ func Open(ctx context.Context, o Options) (*Core, error) {
 	c.Billing = &billing.Service{DB: db, Audit: c.Audit, RecentAuth: recentAuth}
 	c.Workspaces = &workspace.Service{DB: db, Audit: c.Audit, RecentAuth: recentAuth}
 	c.Privacy = &privacy.Service{DB: db, Audit: c.Audit}
-	c.Capture = &capture.Service{DB: db, Audit: c.Audit}
+	c.Capture = &capture.Service{DB: db, Audit: c.Audit, ExportDir: filepath.Join(o.DataDir, "exports"),
+		OnJob: c.captureJobChanged}
+	c.Billing.Capture = c.captureCalls // captured calls enter with their usage (capture_service.go)
+	c.Export = &portability.Service{DB: db, Audit: c.Audit}
 	return c, nil
 }
 
@@ -165,7 +171,7 @@ func (c *Core) newSignInFlow(o Options) *oidc.Flow {
 		o.Log.Error("sign-in provider settings ignored", "file", path, "err", err)
 		settings = oidc.Settings{}
 	}
-	return &oidc.Flow{Settings: settings, Page: c.callbackPage}
+	return &oidc.Flow{Settings: settings, Page: c.callbackPage, OpenBrowser: c.openBrowser}
 }
 
 // Close releases the database.
@@ -374,5 +380,5 @@ func (c *Core) OwnedOrganization(ctx context.Context, email string) (string, err
 // FillDemo fills an empty data directory with the demo organization.
 func (c *Core) FillDemo(ctx context.Context) error {
 	return demo.Fill(ctx, demo.Services{Accounts: c.Accounts, Orgs: c.Orgs, Workspaces: c.Workspaces, Billing: c.Billing,
-		Now: time.Now().UTC()}, c.DB.DB)
+		Capture: c.Capture, Now: time.Now().UTC()}, c.DB.DB)
 }

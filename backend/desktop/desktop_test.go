@@ -245,6 +245,7 @@ func TestDemoFillsAFreshDataDirectory(t *testing.T) {
 		`SELECT COUNT(*) FROM workspaces`:                     6,
 		`SELECT COUNT(*) FROM invoices`:                       6,
 		`SELECT COUNT(*) FROM invoices WHERE status = 'paid'`: 4,
+		`SELECT COUNT(*) FROM captured_calls`:                 300,
 	} {
 		var n int
 		if err := c.DB.QueryRow(q).Scan(&n); err != nil {

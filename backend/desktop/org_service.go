@@ -67,9 +67,9 @@ type MembershipDTO struct {
 
 func (c *Core) orgDTO(ctx context.Context, a org.Actor, o org.Organization) (OrgDTO, error) {
 	can := map[string]bool{}
-	for _, p := range []org.Permission{org.OrgRename, org.OrgDelete, org.OwnershipTransfer, org.MembersRead,
-		org.MembersManage, org.WorkspacesCreate, org.WorkspacesAll, org.LimitsManage, org.SubscriptionsEdit, org.SpendLimits,
-		org.UsageImport, org.UsageRead, org.InvoicesRead, org.BillingManage} {
+	// Every permission there is (the Owner holds them all), so a screen can
+	// ask about any of them.
+	for p := range org.Matrix[org.Owner] {
 		can[string(p)] = o.Role.Can(p)
 	}
 	ms, err := c.Orgs.Memberships(ctx, a.UserID)

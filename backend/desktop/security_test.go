@@ -185,3 +185,29 @@ func TestProviderSignInThroughTheBrowser(t *testing.T) {
 		t.Fatalf("cancelled sign-in: %v", err)
 	}
 }
+
+// The data exports ask where to save first and write a ZIP there.
+func TestDataExportsSaveZIPs(t *testing.T) {
+	c := openCore(t, t.TempDir(), secrets.NewMemory())
+	defer c.Close()
+	dir := t.TempDir()
+	c.SetDialogs(dirDialogs{dir})
+	if _, err := NewAccountService(c).SignUp(ada); err != nil {
+		t.Fatal(err)
+	}
+	for name, export := range map[string]func() (string, error){
+		"personal": NewAccountService(c).ExportMyData, "organization": NewOrganizationService(c).ExportOrganizationData} {
+		path, err := export()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil || !strings.HasPrefix(string(b), "PK") {
+			t.Fatalf("%s: %s is not a ZIP (%v)", name, path, err)
+		}
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, ".*.part"))
+	if len(left) > 0 {
+		t.Errorf("temporary files left behind: %v", left)
+	}
+}

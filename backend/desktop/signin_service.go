@@ -99,7 +99,21 @@ func (c *Core) runProvider(ctx context.Context, provider string, o oidc.RunOptio
 
 // SetBrowser connects the system browser once the window exists.
 func (c *Core) SetBrowser(open func(url string) error) {
-	c.SignIn.OpenBrowser = open
+	c.mu.Lock()
+	c.browser = open
+	c.mu.Unlock()
+}
+
+// openBrowser is the Flow's OpenBrowser: it reads the connected browser under
+// the lock, since the window connects it while a sign-in may already run.
+func (c *Core) openBrowser(url string) error {
+	c.mu.Lock()
+	open := c.browser
+	c.mu.Unlock()
+	if open == nil {
+		return apperr.New("oidc.browser_failed")
+	}
+	return open(url)
 }
 
 // callbackPage is what the browser shows once it has handed the sign-in

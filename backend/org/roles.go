@@ -54,21 +54,22 @@ const (
 	BillingManage     Permission = "billing.manage"
 	InvoicesRead      Permission = "invoices.read"
 	UsageRead         Permission = "usage.read"
-	UsageImport       Permission = "usage.import" // importing a gateway's usage export
-	SpendLimits       Permission = "spend.manage" // the organization's monthly spend limit
+	UsageImport       Permission = "usage.import"    // importing a gateway's usage export
+	SpendLimits       Permission = "spend.manage"    // the organization's monthly spend limit
 	SecurityManage    Permission = "security.manage" // the organization's sign-in policy (require MFA)
+	OrgExport         Permission = "org.export"      // taking a copy of the organization's data
 )
 
 // Matrix is the permission matrix, written down once (the README copies it):
 //
-//	Owner:   everything, including transferring ownership and deleting the organization
+//	Owner:   everything, including transferring ownership, exporting and deleting the organization
 //	Admin:   members, workspaces, keys, limits, privacy, data, sign-in policy
 //	Billing: subscriptions, billing information, invoices, usage
 //	Member:  only the workspaces they belong to (see package workspace)
 var Matrix = map[Role]map[Permission]bool{
 	Owner: set(OrgRead, OrgRename, OrgDelete, OwnershipTransfer, MembersRead, MembersManage, WorkspacesAll,
 		WorkspacesCreate, KeysAll, LimitsManage, PrivacyManage, DataManage, SubscriptionsEdit, BillingManage,
-		InvoicesRead, UsageRead, UsageImport, SpendLimits, SecurityManage),
+		InvoicesRead, UsageRead, UsageImport, SpendLimits, SecurityManage, OrgExport),
 	Admin: set(OrgRead, OrgRename, MembersRead, MembersManage, WorkspacesAll, WorkspacesCreate, KeysAll,
 		LimitsManage, PrivacyManage, DataManage, UsageImport, SpendLimits, SecurityManage),
 	// Spending is a finance matter too: Billing sets the organization's

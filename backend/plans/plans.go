@@ -43,6 +43,9 @@ type Plan struct {
 	Invitations           bool
 	DataCapture           bool
 	AuditLogs             bool
+	// ImprovementOptOut: organizations on this plan are opted out of
+	// anonymized improvement data until they choose otherwise.
+	ImprovementOptOut bool
 	// API plans: spending and throughput.
 	CostControl bool // usage review and spending limits
 	Rates       RateCeiling
@@ -51,10 +54,10 @@ type Plan struct {
 var catalog = map[string]Plan{
 	Free:       {ID: Free, Product: Chat, MaxMembers: 1},
 	Pro:        {ID: Pro, Product: Chat, MaxMembers: 1},
-	Team:       {ID: Team, Product: Chat, MaxMembers: 150, MultiMemberWorkspaces: true, Invitations: true, DataCapture: true, AuditLogs: true},
-	Enterprise: {ID: Enterprise, Product: Chat, MaxMembers: Unlimited, MultiMemberWorkspaces: true, Invitations: true, DataCapture: true, AuditLogs: true},
+	Team:       {ID: Team, Product: Chat, MaxMembers: 150, MultiMemberWorkspaces: true, Invitations: true, DataCapture: true, AuditLogs: true, ImprovementOptOut: true},
+	Enterprise: {ID: Enterprise, Product: Chat, MaxMembers: Unlimited, MultiMemberWorkspaces: true, Invitations: true, DataCapture: true, AuditLogs: true, ImprovementOptOut: true},
 	Experiment: {ID: Experiment, Product: API, Rates: RateCeiling{RequestsPerSecond: 1, TokensPerMinute: 500_000, TokensPerMonth: 1_000_000_000}},
-	Scale:      {ID: Scale, Product: API, CostControl: true, Rates: RateCeiling{RequestsPerSecond: 100, TokensPerMinute: 20_000_000, TokensPerMonth: 200_000_000_000}},
+	Scale:      {ID: Scale, Product: API, CostControl: true, ImprovementOptOut: true, Rates: RateCeiling{RequestsPerSecond: 100, TokensPerMinute: 20_000_000, TokensPerMonth: 200_000_000_000}},
 }
 
 // ChatPlans and APIPlans list the plans of each product in upgrade order.
@@ -83,6 +86,9 @@ type Entitlements struct {
 	AuditLogs             bool
 	CostControl           bool
 	Rates                 RateCeiling
+	// ImprovementOptOutByDefault: either plan opts the organization out of
+	// anonymized improvement data until it chooses.
+	ImprovementOptOutByDefault bool
 }
 
 // For combines an organization's chat and API plans.
@@ -97,7 +103,8 @@ func For(chatPlan, apiPlan string) (Entitlements, error) {
 	}
 	return Entitlements{ChatPlan: c.ID, APIPlan: a.ID, MaxMembers: c.MaxMembers,
 		MultiMemberWorkspaces: c.MultiMemberWorkspaces, Invitations: c.Invitations, DataCapture: c.DataCapture,
-		AuditLogs: c.AuditLogs, CostControl: a.CostControl, Rates: a.Rates}, nil
+		AuditLogs: c.AuditLogs, CostControl: a.CostControl, Rates: a.Rates,
+		ImprovementOptOutByDefault: c.ImprovementOptOut || a.ImprovementOptOut}, nil
 }
 
 // AllowsMembers reports whether n members fit the plan.

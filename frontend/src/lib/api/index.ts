@@ -91,6 +91,8 @@ export const api = {
   signInWithProvider: (provider: string, keep: boolean, invitationToken: string) =>
     call(Account.SignInWithProvider(provider, keep, invitationToken)),
   cancelProviderSignIn: () => call(Account.CancelProviderSignIn()),
+  /** Resolves to the saved ZIP's path, or "" when the dialog was cancelled. */
+  exportMyData: () => call(Account.ExportMyData()),
   languages: () => call(I18n.Languages()),
   catalog: (lang: string) => call(I18n.Catalog(lang)),
   setLanguage: (lang: string) => call(I18n.SetLanguage(lang)),
@@ -128,6 +130,8 @@ export const orgApi = {
   resend: (id: string) => call(Org.Resend(id)),
   revoke: (id: string) => call(Org.Revoke(id)),
   plans: () => call(Org.Plans()),
+  /** Resolves to the saved ZIP's path, or "" when the dialog was cancelled. */
+  exportData: () => call(Org.ExportOrganizationData()),
 };
 
 export const wsApi = {

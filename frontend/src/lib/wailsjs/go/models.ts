@@ -22,6 +22,358 @@ export namespace desktop {
 	        this.at = source["at"];
 	    }
 	}
+	export class AuditEventDTO {
+	    seq: number;
+	    id: string;
+	    at: string;
+	    actorId: string;
+	    actorName: string;
+	    actorEmail: string;
+	    action: string;
+	    targetType: string;
+	    targetId: string;
+	    targetName: string;
+	    workspaceId: string;
+	    workspaceName: string;
+	    details: Record<string, any>;
+	
+	    static createFrom(source: any = {}) {
+	        return new AuditEventDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.seq = source["seq"];
+	        this.id = source["id"];
+	        this.at = source["at"];
+	        this.actorId = source["actorId"];
+	        this.actorName = source["actorName"];
+	        this.actorEmail = source["actorEmail"];
+	        this.action = source["action"];
+	        this.targetType = source["targetType"];
+	        this.targetId = source["targetId"];
+	        this.targetName = source["targetName"];
+	        this.workspaceId = source["workspaceId"];
+	        this.workspaceName = source["workspaceName"];
+	        this.details = source["details"];
+	    }
+	}
+	export class AuditExportDTO {
+	    path: string;
+	    count: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new AuditExportDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.count = source["count"];
+	    }
+	}
+	export class AuditOverviewDTO {
+	    actions: string[];
+	    targetTypes: string[];
+	    retentionDays: number;
+	    minRetentionDays: number;
+	    maxRetentionDays: number;
+	    authenticated: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new AuditOverviewDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.actions = source["actions"];
+	        this.targetTypes = source["targetTypes"];
+	        this.retentionDays = source["retentionDays"];
+	        this.minRetentionDays = source["minRetentionDays"];
+	        this.maxRetentionDays = source["maxRetentionDays"];
+	        this.authenticated = source["authenticated"];
+	    }
+	}
+	export class AuditPageDTO {
+	    events: AuditEventDTO[];
+	    next: number;
+	    more: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new AuditPageDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.events = this.convertValues(source["events"], AuditEventDTO);
+	        this.next = source["next"];
+	        this.more = source["more"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class AuditQueryDTO {
+	    actorId: string;
+	    action: string;
+	    targetType: string;
+	    workspaceId: string;
+	    from: string;
+	    to: string;
+	    before: number;
+	    limit: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new AuditQueryDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.actorId = source["actorId"];
+	        this.action = source["action"];
+	        this.targetType = source["targetType"];
+	        this.workspaceId = source["workspaceId"];
+	        this.from = source["from"];
+	        this.to = source["to"];
+	        this.before = source["before"];
+	        this.limit = source["limit"];
+	    }
+	}
+	export class AuditVerifyDTO {
+	    ok: boolean;
+	    events: number;
+	    brokenSeq: number;
+	    kind: string;
+	    own: boolean;
+	    at: string;
+	    action: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AuditVerifyDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ok = source["ok"];
+	        this.events = source["events"];
+	        this.brokenSeq = source["brokenSeq"];
+	        this.kind = source["kind"];
+	        this.own = source["own"];
+	        this.at = source["at"];
+	        this.action = source["action"];
+	    }
+	}
+	export class CallDTO {
+	    id: number;
+	    at: string;
+	    workspaceId: string;
+	    workspaceName: string;
+	    apiKeyId: string;
+	    apiKeyName: string;
+	    model: string;
+	    inputTokens: number;
+	    outputTokens: number;
+	    latencyMs: number;
+	    status: number;
+	    requestBytes: number;
+	    responseBytes: number;
+	    truncated: number;
+	    preview: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CallDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.at = source["at"];
+	        this.workspaceId = source["workspaceId"];
+	        this.workspaceName = source["workspaceName"];
+	        this.apiKeyId = source["apiKeyId"];
+	        this.apiKeyName = source["apiKeyName"];
+	        this.model = source["model"];
+	        this.inputTokens = source["inputTokens"];
+	        this.outputTokens = source["outputTokens"];
+	        this.latencyMs = source["latencyMs"];
+	        this.status = source["status"];
+	        this.requestBytes = source["requestBytes"];
+	        this.responseBytes = source["responseBytes"];
+	        this.truncated = source["truncated"];
+	        this.preview = source["preview"];
+	    }
+	}
+	export class CallDetailDTO {
+	    id: number;
+	    at: string;
+	    workspaceId: string;
+	    workspaceName: string;
+	    apiKeyId: string;
+	    apiKeyName: string;
+	    model: string;
+	    inputTokens: number;
+	    outputTokens: number;
+	    latencyMs: number;
+	    status: number;
+	    requestBytes: number;
+	    responseBytes: number;
+	    truncated: number;
+	    preview: string;
+	    recordId: string;
+	    request: string;
+	    response: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CallDetailDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.at = source["at"];
+	        this.workspaceId = source["workspaceId"];
+	        this.workspaceName = source["workspaceName"];
+	        this.apiKeyId = source["apiKeyId"];
+	        this.apiKeyName = source["apiKeyName"];
+	        this.model = source["model"];
+	        this.inputTokens = source["inputTokens"];
+	        this.outputTokens = source["outputTokens"];
+	        this.latencyMs = source["latencyMs"];
+	        this.status = source["status"];
+	        this.requestBytes = source["requestBytes"];
+	        this.responseBytes = source["responseBytes"];
+	        this.truncated = source["truncated"];
+	        this.preview = source["preview"];
+	        this.recordId = source["recordId"];
+	        this.request = source["request"];
+	        this.response = source["response"];
+	    }
+	}
+	export class CallFilterDTO {
+	    workspaceId: string;
+	    model: string;
+	    status: string;
+	    from: string;
+	    to: string;
+	    search: string;
+	    cursor: string;
+	    limit: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new CallFilterDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.workspaceId = source["workspaceId"];
+	        this.model = source["model"];
+	        this.status = source["status"];
+	        this.from = source["from"];
+	        this.to = source["to"];
+	        this.search = source["search"];
+	        this.cursor = source["cursor"];
+	        this.limit = source["limit"];
+	    }
+	}
+	export class CallPageDTO {
+	    calls: CallDTO[];
+	    next: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CallPageDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.calls = this.convertValues(source["calls"], CallDTO);
+	        this.next = source["next"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class CaptureLimitsDTO {
+	    minRetentionDays: number;
+	    maxRetentionDays: number;
+	    defaultRetentionDays: number;
+	    maxExportDays: number;
+	    maxBodyBytes: number;
+	    resultDays: number;
+	    plans: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new CaptureLimitsDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.minRetentionDays = source["minRetentionDays"];
+	        this.maxRetentionDays = source["maxRetentionDays"];
+	        this.defaultRetentionDays = source["defaultRetentionDays"];
+	        this.maxExportDays = source["maxExportDays"];
+	        this.maxBodyBytes = source["maxBodyBytes"];
+	        this.resultDays = source["resultDays"];
+	        this.plans = source["plans"];
+	    }
+	}
+	export class CaptureSettingDTO {
+	    workspaceId: string;
+	    workspaceName: string;
+	    archived: boolean;
+	    enabled: boolean;
+	    retentionDays: number;
+	    zdr: boolean;
+	    changedByName: string;
+	    changedAt: string;
+	    calls: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new CaptureSettingDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.workspaceId = source["workspaceId"];
+	        this.workspaceName = source["workspaceName"];
+	        this.archived = source["archived"];
+	        this.enabled = source["enabled"];
+	        this.retentionDays = source["retentionDays"];
+	        this.zdr = source["zdr"];
+	        this.changedByName = source["changedByName"];
+	        this.changedAt = source["changedAt"];
+	        this.calls = source["calls"];
+	    }
+	}
 	export class CatalogDTO {
 	    language: string;
 	    dir: string;
@@ -56,6 +408,24 @@ export namespace desktop {
 	        this.seats = source["seats"];
 	    }
 	}
+	export class EndpointDTO {
+	    method: string;
+	    path: string;
+	    key: string;
+	    covered: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new EndpointDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.method = source["method"];
+	        this.path = source["path"];
+	        this.key = source["key"];
+	        this.covered = source["covered"];
+	    }
+	}
 	export class EnrollmentDTO {
 	    secret: string;
 	    uri: string;
@@ -70,6 +440,66 @@ export namespace desktop {
 	        this.secret = source["secret"];
 	        this.uri = source["uri"];
 	        this.qrCode = source["qrCode"];
+	    }
+	}
+	export class ExportInputDTO {
+	    workspaceIds: string[];
+	    from: string;
+	    to: string;
+	    model: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportInputDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.workspaceIds = source["workspaceIds"];
+	        this.from = source["from"];
+	        this.to = source["to"];
+	        this.model = source["model"];
+	    }
+	}
+	export class ExportJobDTO {
+	    id: string;
+	    status: string;
+	    workspaceIds: string[];
+	    workspaceNames: string[];
+	    from: string;
+	    to: string;
+	    model: string;
+	    done: number;
+	    total: number;
+	    errorCode: string;
+	    resultBytes: number;
+	    resultAvailable: boolean;
+	    createdByName: string;
+	    createdAt: string;
+	    startedAt: string;
+	    finishedAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ExportJobDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.status = source["status"];
+	        this.workspaceIds = source["workspaceIds"];
+	        this.workspaceNames = source["workspaceNames"];
+	        this.from = source["from"];
+	        this.to = source["to"];
+	        this.model = source["model"];
+	        this.done = source["done"];
+	        this.total = source["total"];
+	        this.errorCode = source["errorCode"];
+	        this.resultBytes = source["resultBytes"];
+	        this.resultAvailable = source["resultAvailable"];
+	        this.createdByName = source["createdByName"];
+	        this.createdAt = source["createdAt"];
+	        this.startedAt = source["startedAt"];
+	        this.finishedAt = source["finishedAt"];
 	    }
 	}
 	export class IdentityDTO {
@@ -95,6 +525,7 @@ export namespace desktop {
 	    read: number;
 	    added: number;
 	    duplicates: number;
+	    captured: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new ImportResultDTO(source);
@@ -106,7 +537,64 @@ export namespace desktop {
 	        this.read = source["read"];
 	        this.added = source["added"];
 	        this.duplicates = source["duplicates"];
+	        this.captured = source["captured"];
 	    }
+	}
+	export class PersonDTO {
+	    userId: string;
+	    firstName: string;
+	    lastName: string;
+	    email: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PersonDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.userId = source["userId"];
+	        this.firstName = source["firstName"];
+	        this.lastName = source["lastName"];
+	        this.email = source["email"];
+	    }
+	}
+	export class ImprovementDTO {
+	    optedOut: boolean;
+	    explicit: boolean;
+	    defaultOptOut: boolean;
+	    changedBy: PersonDTO;
+	    changedAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ImprovementDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.optedOut = source["optedOut"];
+	        this.explicit = source["explicit"];
+	        this.defaultOptOut = source["defaultOptOut"];
+	        this.changedBy = this.convertValues(source["changedBy"], PersonDTO);
+	        this.changedAt = source["changedAt"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class InvitationDTO {
 	    id: string;
@@ -478,6 +966,7 @@ export namespace desktop {
 		    return a;
 		}
 	}
+	
 	export class PlanDTO {
 	    id: string;
 	    product: string;
@@ -513,6 +1002,104 @@ export namespace desktop {
 	        this.membersWithoutMFA = source["membersWithoutMFA"];
 	        this.canManage = source["canManage"];
 	    }
+	}
+	export class ZDRWorkspaceDTO {
+	    id: string;
+	    name: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ZDRWorkspaceDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	    }
+	}
+	export class ZDRRequestDTO {
+	    id: string;
+	    status: string;
+	    reason: string;
+	    contact: string;
+	    requestedBy: PersonDTO;
+	    requestedAt: string;
+	    decidedAt: string;
+	    decisionNote: string;
+	    workspaces: ZDRWorkspaceDTO[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ZDRRequestDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.status = source["status"];
+	        this.reason = source["reason"];
+	        this.contact = source["contact"];
+	        this.requestedBy = this.convertValues(source["requestedBy"], PersonDTO);
+	        this.requestedAt = source["requestedAt"];
+	        this.decidedAt = source["decidedAt"];
+	        this.decisionNote = source["decisionNote"];
+	        this.workspaces = this.convertValues(source["workspaces"], ZDRWorkspaceDTO);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class PrivacyDTO {
+	    improvement: ImprovementDTO;
+	    requests: ZDRRequestDTO[];
+	    endpoints: EndpointDTO[];
+	    canManage: boolean;
+	    maxReason: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new PrivacyDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.improvement = this.convertValues(source["improvement"], ImprovementDTO);
+	        this.requests = this.convertValues(source["requests"], ZDRRequestDTO);
+	        this.endpoints = this.convertValues(source["endpoints"], EndpointDTO);
+	        this.canManage = source["canManage"];
+	        this.maxReason = source["maxReason"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class ProfileDTO {
 	    legalName: string;
@@ -1007,6 +1594,7 @@ export namespace desktop {
 	        this.addedAt = source["addedAt"];
 	    }
 	}
+	
 
 }
 

@@ -14,6 +14,8 @@ export function ChangePassword(arg1:string,arg2:string):Promise<void>;
 
 export function CompleteSignIn(arg1:string):Promise<desktop.StateDTO>;
 
+export function ExportMyData():Promise<string>;
+
 export function Reauthenticate(arg1:string,arg2:string):Promise<void>;
 
 export function SignIn(arg1:string,arg2:string,arg3:boolean):Promise<desktop.StateDTO>;

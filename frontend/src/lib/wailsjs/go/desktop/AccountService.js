@@ -26,6 +26,10 @@ export function CompleteSignIn(arg1) {
   return window['go']['desktop']['AccountService']['CompleteSignIn'](arg1);
 }
 
+export function ExportMyData() {
+  return window['go']['desktop']['AccountService']['ExportMyData']();
+}
+
 export function Reauthenticate(arg1, arg2) {
   return window['go']['desktop']['AccountService']['Reauthenticate'](arg1, arg2);
 }

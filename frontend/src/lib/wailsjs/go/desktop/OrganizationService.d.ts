@@ -6,6 +6,8 @@ export function ChangeRole(arg1:string,arg2:string):Promise<void>;
 
 export function Delete(arg1:string):Promise<void>;
 
+export function ExportOrganizationData():Promise<string>;
+
 export function Get():Promise<desktop.OrgDTO>;
 
 export function Invitations():Promise<Array<desktop.InvitationDTO>>;

@@ -10,6 +10,10 @@ export function Delete(arg1) {
   return window['go']['desktop']['OrganizationService']['Delete'](arg1);
 }
 
+export function ExportOrganizationData() {
+  return window['go']['desktop']['OrganizationService']['ExportOrganizationData']();
+}
+
 export function Get() {
   return window['go']['desktop']['OrganizationService']['Get']();
 }
