@@ -77,7 +77,7 @@ try {
   });
 
   await step('sign out leads to the sign-in screen', async () => {
-    await page.getByRole('button', { name: message('en', 'nav.sign_out') }).click();
+    await page.getByRole('button', { name: message('en', 'nav.sign_out'), exact: true }).click();
     await page.getByRole('heading', { level: 1, name: message('en', 'signin.title') }).waitFor();
   });
 
@@ -96,7 +96,7 @@ try {
   });
 
   await step('Arabic sign-in screen is right to left', async () => {
-    await page.getByRole('button', { name: message('en', 'nav.sign_out') }).click();
+    await page.getByRole('button', { name: message('en', 'nav.sign_out'), exact: true }).click();
     await page.locator('#auth-language').selectOption('ar');
     await page.getByRole('heading', { level: 1, name: message('ar', 'signin.title') }).waitFor();
     assert((await page.evaluate(() => document.documentElement.dir)) === 'rtl', 'not rtl');

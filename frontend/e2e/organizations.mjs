@@ -17,7 +17,7 @@ try {
   page.setDefaultTimeout(15_000);
   const heading = (lang, id) => page.getByRole('heading', { level: 1, name: message(lang, id) });
   const nav = (section) => page.locator(`#nav-${section}`).click();
-  const signOut = () => page.getByRole('button', { name: message('en', 'nav.sign_out') }).click();
+  const signOut = () => page.getByRole('button', { name: message('en', 'nav.sign_out'), exact: true }).click();
   async function signIn(who) {
     await page.locator('#email').fill(who.email);
     await page.locator('#password').fill(who.password);
