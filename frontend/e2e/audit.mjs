@@ -56,9 +56,9 @@ try {
 
   await step('pages with the cursor', async () => {
     await page.getByRole('button', { name: message('en', 'audit.older') }).click();
-    await page.getByText(message('en', 'audit.page').replace('{{.Page}}', '2')).waitFor();
+    await page.locator('#data-tab-panel > div:not([hidden])').getByText(message('en', 'audit.page').replace('{{.Page}}', '2')).waitFor();
     await page.getByRole('button', { name: message('en', 'audit.newer') }).click();
-    await page.getByText(message('en', 'audit.page').replace('{{.Page}}', '1')).waitFor();
+    await page.locator('#data-tab-panel > div:not([hidden])').getByText(message('en', 'audit.page').replace('{{.Page}}', '1')).waitFor();
   });
 
   await step('filters by action and by person', async () => {
