@@ -19,6 +19,7 @@ import (
 	"admin-console/backend/apperr"
 	"admin-console/backend/audit"
 	"admin-console/backend/org"
+	"admin-console/backend/plans"
 	"admin-console/backend/store"
 )
 
@@ -66,17 +67,8 @@ type Query struct {
 // authorize lets Owners and Admins (data.manage) of an organization on Team
 // or Enterprise read the audit log and set its retention.
 func authorize(ctx context.Context, q org.Querier, a org.Actor) error {
-	if _, err := org.Authorize(ctx, q, a, org.DataManage); err != nil {
-		return err
-	}
-	ent, err := org.Entitlements(ctx, q, a.OrgID)
-	if err != nil {
-		return err
-	}
-	if !ent.AuditLogs {
-		return apperr.New("plan.audit_logs_unavailable")
-	}
-	return nil
+	return org.AuthorizeFeature(ctx, q, a, org.DataManage,
+		func(e plans.Entitlements) bool { return e.AuditLogs }, "plan.audit_logs_unavailable")
 }
 
 func retentionOf(ctx context.Context, q org.Querier, orgID string) (int, error) {

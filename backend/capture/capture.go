@@ -15,9 +15,9 @@ import (
 	"sync"
 	"time"
 
-	"admin-console/backend/apperr"
 	"admin-console/backend/audit"
 	"admin-console/backend/org"
+	"admin-console/backend/plans"
 	"admin-console/backend/store"
 )
 
@@ -72,15 +72,6 @@ func (s *Service) batch() int {
 
 // authorize checks the actor's role (org.DataManage) and the plan.
 func authorize(ctx context.Context, q org.Querier, a org.Actor) error {
-	if _, err := org.Authorize(ctx, q, a, org.DataManage); err != nil {
-		return err
-	}
-	ent, err := org.Entitlements(ctx, q, a.OrgID)
-	if err != nil {
-		return err
-	}
-	if !ent.DataCapture {
-		return apperr.New("plan.data_capture_unavailable")
-	}
-	return nil
+	return org.AuthorizeFeature(ctx, q, a, org.DataManage,
+		func(e plans.Entitlements) bool { return e.DataCapture }, "plan.data_capture_unavailable")
 }

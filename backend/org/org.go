@@ -107,6 +107,25 @@ func Entitlements(ctx context.Context, q Querier, orgID string) (plans.Entitleme
 	return plans.For(chat, api)
 }
 
+// AuthorizeFeature checks that the actor's role holds permission and then
+// that the organization's plans include a feature (has reads it from the
+// entitlements); unavailable is the error code when they do not. The role
+// comes first, so a Member hears "not allowed", not "upgrade".
+func AuthorizeFeature(ctx context.Context, q Querier, a Actor, permission Permission,
+	has func(plans.Entitlements) bool, unavailable string) error {
+	if _, err := Authorize(ctx, q, a, permission); err != nil {
+		return err
+	}
+	ent, err := Entitlements(ctx, q, a.OrgID)
+	if err != nil {
+		return err
+	}
+	if !has(ent) {
+		return apperr.New(unavailable)
+	}
+	return nil
+}
+
 // MaxNameLen bounds organization and workspace names.
 const MaxNameLen = 100
 

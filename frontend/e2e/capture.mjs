@@ -68,7 +68,7 @@ try {
     assert(ws, 'no Marketing workspace');
     await page.locator(`#capture-${ws}-days`).fill('45');
     await page.locator(`#capture-${ws}-days`).press('Enter');
-    await page.locator('li.row', { has: page.locator(`#capture-${ws}-days`) }).locator('input[role=switch]').check();
+    await page.locator('li.row', { has: page.locator(`#capture-${ws}-days`) }).locator('input[role=switch]').click(); // the switch shows the stored state until Go answers: wait below, do not check() now
     await page.waitForFunction(
       () => [...document.querySelectorAll('li.row input[role=switch]')].filter((i) => i.checked).length === 2,
     );
