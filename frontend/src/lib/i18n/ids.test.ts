@@ -23,8 +23,9 @@ describe('message IDs used by the frontend', () => {
     let found = 0;
     for (const file of sources(src)) {
       for (const m of readFileSync(file, 'utf8').matchAll(/\bt\(\s*'([a-z0-9_.]+)'/g)) {
+        const id = m[1] ?? '';
         found++;
-        if (!(m[1] in en)) missing.push(`${file.slice(src.length + 1)}: ${m[1]}`);
+        if (!(id in en)) missing.push(`${file.slice(src.length + 1)}: ${id}`);
       }
     }
     expect(found).toBeGreaterThan(300); // the scan reads the right files
