@@ -391,18 +391,20 @@ func (s *CaptureService) SaveExport(id string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		d := s.c.dialogsOrNil()
-		if d == nil {
-			return "", apperr.New(apperr.Internal)
-		}
 		name := "data-capture-" + job.CreatedAt.Format("2006-01-02") + "-" + job.ID[len(job.ID)-8:] + ".jsonl"
-		path, err := d.SaveFile(s.c.T("capture.dialog.save_export", nil), name, []FileFilter{{Name: "JSONL", Pattern: "*.jsonl"}})
+		var size int64
+		path, err := s.c.saveStream(s.c.T("capture.dialog.save_export", nil), name, FileFilter{Name: "JSONL", Pattern: "*.jsonl"},
+			func(w io.Writer) error {
+				in, err := os.Open(src)
+				if err != nil {
+					return err
+				}
+				defer in.Close()
+				size, err = io.Copy(w, in)
+				return err
+			})
 		if err != nil || path == "" {
 			return "", err
-		}
-		size, err := copyInto(src, path)
-		if err != nil {
-			return "", apperr.New("file.write_failed").With("Path", path)
 		}
 		if err := s.c.Capture.RecordExportSaved(ctx, a, id, filepath.Base(path), size); err != nil {
 			os.Remove(path)
@@ -410,35 +412,4 @@ func (s *CaptureService) SaveExport(id string) (string, error) {
 		}
 		return path, nil
 	})
-}
-
-// copyInto copies src to dst through a temporary file in dst's directory.
-func copyInto(src, dst string) (int64, error) {
-	in, err := os.Open(src)
-	if err != nil {
-		return 0, err
-	}
-	defer in.Close()
-	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".*.part")
-	if err != nil {
-		return 0, err
-	}
-	n, err := io.Copy(tmp, in)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o600)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), dst)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return 0, err
-	}
-	return n, nil
 }

@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assert, cli, launchBrowser, message, shots, sql, startDev, step, summary } from './harness.mjs';
+import { assert, cli, finish, launchBrowser, message, shots, sql, startDev, step, summary } from './harness.mjs';
 
 const owner = { email: 'camille.martin@example.com', password: 'try every screen 2026' };
 const saveDir = mkdtempSync(join(tmpdir(), 'admin-console-saves-'));
@@ -148,10 +148,7 @@ try {
   await page.locator('#account-language').selectOption('en');
   ok = true;
 } catch {
-  await page?.screenshot({ path: join(shots, 'failure-audit.png') }).catch(() => undefined);
-  console.log('--- wails dev log (tail) ---\n' + dev.log().split('\n').slice(-40).join('\n'));
+  // step() has printed what failed.
 } finally {
-  await browser.close();
-  dev.stop();
+  await finish('audit', { ok, page, browser, dev });
 }
-process.exit(summary() && ok ? 0 : 1);

@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assert, cli, launchBrowser, message, shots, sql, startDev, step, summary } from './harness.mjs';
+import { assert, cli, finish, launchBrowser, message, shots, sql, startDev, step } from './harness.mjs';
 
 const billingMember = { email: 'lucia.3@nimbus.example', password: 'a demo member password' };
 const saveDir = mkdtempSync(join(tmpdir(), 'admin-console-saves-'));
@@ -115,10 +115,7 @@ try {
   });
   ok = true;
 } catch {
-  await page?.screenshot({ path: join(shots, 'failure-billing.png') }).catch(() => undefined);
-  console.log('--- wails dev log (tail) ---\n' + dev.log().split('\n').slice(-40).join('\n'));
+  // step() has printed what failed.
 } finally {
-  await browser.close();
-  dev.stop();
+  await finish('billing', { ok, page, browser, dev });
 }
-process.exit(summary() && ok ? 0 : 1);

@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assert, cli, launchBrowser, message, shots, sql, startDev, step, summary } from './harness.mjs';
+import { assert, cli, finish, launchBrowser, message, shots, sql, startDev, step } from './harness.mjs';
 
 const owner = { email: 'camille.martin@example.com', password: 'try every screen 2026' };
 const saveDir = mkdtempSync(join(tmpdir(), 'admin-console-saves-'));
@@ -87,11 +87,9 @@ try {
     await save.waitFor();
     await page.locator('section[aria-labelledby=capture-exports-title]').screenshot({ path: join(shots, 'capture-export-en.png') });
     await save.click();
-    let file = '';
-    for (let i = 0; i < 50 && !file; i++) {
-      file = readdirSync(saveDir).find((f) => f.endsWith('.jsonl')) ?? '';
-      if (!file) await new Promise((r) => setTimeout(r, 200));
-    }
+    // Go answers once the file is in place and its download recorded.
+    await page.getByText(message('en', 'capture.job.saved').split('{{')[0].trim()).first().waitFor();
+    const file = readdirSync(saveDir).find((f) => f.endsWith('.jsonl')) ?? '';
     assert(file && existsSync(join(saveDir, file)), 'no saved JSONL');
     const lines = readFileSync(join(saveDir, file), 'utf8').trim().split('\n');
     assert(lines.length === captured, `${lines.length} lines, want ${captured}`);
@@ -118,10 +116,7 @@ try {
   });
   ok = true;
 } catch {
-  await page?.screenshot({ path: join(shots, 'failure-capture.png') }).catch(() => undefined);
-  console.log('--- wails dev log (tail) ---\n' + dev.log().split('\n').slice(-40).join('\n'));
+  // step() has printed what failed.
 } finally {
-  await browser.close();
-  dev.stop();
+  await finish('capture', { ok, page, browser, dev });
 }
-process.exit(summary() && ok ? 0 : 1);

@@ -1,7 +1,7 @@
 // End to end in Chromium against `wails dev`: onboarding, profile, every
 // language (heading translated, dir rtl for Arabic only), sign out and in.
 import { join } from 'node:path';
-import { assert, launchBrowser, message, shots, startDev, step, summary } from './harness.mjs';
+import { assert, finish, launchBrowser, message, shots, startDev, step } from './harness.mjs';
 
 const languages = ['fr', 'de', 'es', 'pl', 'it', 'pt-BR', 'ar', 'en'];
 const user = { email: 'grace@example.com', first: 'Grace', last: 'Hopper', password: 'a ship in port is safe' };
@@ -105,10 +105,7 @@ try {
   });
   ok = true;
 } catch {
-  await page?.screenshot({ path: join(shots, `failure-${import.meta.filename.split('/').pop()}.png`) }).catch(() => undefined);
-  console.log('--- wails dev log (tail) ---\n' + dev.log().split('\n').slice(-40).join('\n'));
+  // step() has printed what failed.
 } finally {
-  await browser.close();
-  dev.stop();
+  await finish('e2e.mjs', { ok, page, browser, dev });
 }
-process.exit(summary() && ok ? 0 : 1);

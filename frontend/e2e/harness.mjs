@@ -123,3 +123,27 @@ export function sql(dataDir, query) {
   if (out.status !== 0) throw new Error(`sqlite3: ${out.stderr}`);
   return out.stdout.trim();
 }
+
+/** fillSignUp fills the onboarding form for who ({ email, first, last, password }) and submits it. */
+export async function fillSignUp(page, who) {
+  await page.locator('#email').fill(who.email);
+  await page.locator('#firstName').fill(who.first);
+  await page.locator('#lastName').fill(who.last);
+  await page.locator('#password').fill(who.password);
+  await page.getByRole('button', { name: message('en', 'onboarding.submit') }).click();
+}
+
+/**
+ * finish ends a run: on failure a full-page screenshot (failure-<name>.png)
+ * and the tail of the `wails dev` log; then the browser and `wails dev` stop
+ * and the process exits with the summary's verdict.
+ */
+export async function finish(name, { ok, page, browser, dev }) {
+  if (!ok) {
+    await page?.screenshot({ path: join(shots, `failure-${name}.png`), fullPage: true }).catch(() => undefined);
+    console.log('--- wails dev log (tail) ---\n' + dev.log().split('\n').slice(-40).join('\n'));
+  }
+  await browser.close();
+  dev.stop();
+  process.exit(summary() && ok ? 0 : 1);
+}

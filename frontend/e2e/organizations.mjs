@@ -3,7 +3,7 @@
 // adds the member, creates a key (seen once), sets limits, revokes the key;
 // the Member sees only their workspace. Screenshots in English and Arabic.
 import { join } from 'node:path';
-import { assert, cli, launchBrowser, message, shots, startDev, step, summary } from './harness.mjs';
+import { assert, cli, fillSignUp, finish, launchBrowser, message, shots, startDev, step } from './harness.mjs';
 
 const owner = { email: 'olivia.owner@example.com', first: 'Olivia', last: 'Owner', password: 'owners hold the keys' };
 const member = { email: 'max.member@example.com', first: 'Max', last: 'Member', password: 'members work in workspaces' };
@@ -28,11 +28,7 @@ try {
   await page.goto(dev.url);
   await step('the Owner signs up and is put on Team + Scale', async () => {
     await heading('en', 'onboarding.title').waitFor();
-    await page.locator('#email').fill(owner.email);
-    await page.locator('#firstName').fill(owner.first);
-    await page.locator('#lastName').fill(owner.last);
-    await page.locator('#password').fill(owner.password);
-    await page.getByRole('button', { name: message('en', 'onboarding.submit') }).click();
+    await fillSignUp(page, owner);
     await heading('en', 'account.title').waitFor();
     cli(dev.dataDir, 'set-plan', owner.email, 'team', 'scale');
     await page.reload();
@@ -183,10 +179,7 @@ try {
   });
   ok = true;
 } catch {
-  await page?.screenshot({ path: join(shots, `failure-${import.meta.filename.split('/').pop()}.png`) }).catch(() => undefined);
-  console.log('--- wails dev log (tail) ---\n' + dev.log().split('\n').slice(-40).join('\n'));
+  // step() has printed what failed.
 } finally {
-  await browser.close();
-  dev.stop();
+  await finish('organizations.mjs', { ok, page, browser, dev });
 }
-process.exit(summary() && ok ? 0 : 1);

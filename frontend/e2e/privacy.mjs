@@ -7,7 +7,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assert, cli, launchBrowser, message, shots, sql, startDev, step, summary } from './harness.mjs';
+import { assert, cli, fillSignUp, finish, launchBrowser, message, shots, sql, startDev, step } from './harness.mjs';
 
 const owner = { email: 'pia.privacy@example.com', first: 'Pia', last: 'Privacy', password: 'private by default, always' };
 const saveDir = mkdtempSync(join(tmpdir(), 'admin-console-saves-'));
@@ -27,11 +27,7 @@ try {
   await page.goto(dev.url);
   await step('the Owner signs up on Free (contributing improvement data by default)', async () => {
     await heading('en', 'onboarding.title').waitFor();
-    await page.locator('#email').fill(owner.email);
-    await page.locator('#firstName').fill(owner.first);
-    await page.locator('#lastName').fill(owner.last);
-    await page.locator('#password').fill(owner.password);
-    await page.getByRole('button', { name: message('en', 'onboarding.submit') }).click();
+    await fillSignUp(page, owner);
     await heading('en', 'account.title').waitFor();
   });
 
@@ -123,10 +119,7 @@ try {
   });
   ok = true;
 } catch {
-  await page?.screenshot({ path: join(shots, 'failure-privacy.png') }).catch(() => undefined);
-  console.log('--- wails dev log (tail) ---\n' + dev.log().split('\n').slice(-40).join('\n'));
+  // step() has printed what failed.
 } finally {
-  await browser.close();
-  dev.stop();
+  await finish('privacy', { ok, page, browser, dev });
 }
-process.exit(summary() && ok ? 0 : 1);

@@ -9,7 +9,7 @@ import { createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assert, cli, launchBrowser, message, shots, sql, startDev, step, summary } from './harness.mjs';
+import { assert, cli, fillSignUp, finish, launchBrowser, message, shots, sql, startDev, step } from './harness.mjs';
 
 const owner = { email: 'sam.secure@example.com', first: 'Sam', last: 'Secure', password: 'two steps are better than one' };
 const saveDir = mkdtempSync(join(tmpdir(), 'admin-console-saves-'));
@@ -75,11 +75,7 @@ try {
   await page.goto(dev.url);
   await step('the Owner signs up', async () => {
     await heading('en', 'onboarding.title').waitFor();
-    await page.locator('#email').fill(owner.email);
-    await page.locator('#firstName').fill(owner.first);
-    await page.locator('#lastName').fill(owner.last);
-    await page.locator('#password').fill(owner.password);
-    await page.getByRole('button', { name: message('en', 'onboarding.submit') }).click();
+    await fillSignUp(page, owner);
     await heading('en', 'account.title').waitFor();
     cli(dev.dataDir, 'set-plan', owner.email, 'team', 'scale');
     await page.reload();
@@ -171,10 +167,7 @@ try {
   });
   ok = true;
 } catch {
-  await page?.screenshot({ path: join(shots, 'failure-security.png'), fullPage: true }).catch(() => undefined);
-  console.log('--- wails dev log (tail) ---\n' + dev.log().split('\n').slice(-40).join('\n'));
+  // step() has printed what failed.
 } finally {
-  await browser.close();
-  dev.stop();
+  await finish('security', { ok, page, browser, dev });
 }
-process.exit(summary() && ok ? 0 : 1);
